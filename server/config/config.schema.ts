@@ -1,0 +1,56 @@
+import Type from 'typebox';
+
+/**
+ * Every setting casework reads from the environment. Nothing else in the code base reads
+ * `process.env`: the server, the CLI and the tests all go through `loadConfig`.
+ */
+export const EnvironmentSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  CASEWORK_MIGRATION_DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  CASEWORK_DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  CASEWORK_MASTER_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  CASEWORK_MASTER_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  CASEWORK_TOTP: Type.Union([Type.Literal('required'), Type.Literal('optional')], {
+    default: 'required',
+  }),
+  CASEWORK_LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) =>
+      Type.Literal(level),
+    ),
+    { default: 'info' },
+  ),
+  CASEWORK_SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 15 }),
+  CASEWORK_SESSION_ABSOLUTE_HOURS: Type.Integer({ minimum: 1, maximum: 7 * 24, default: 10 }),
+  CASEWORK_TRUST_PROXY: Type.Boolean({ default: false }),
+  CASEWORK_DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  CASEWORK_AUDIT_CLIENT_ADDRESS: Type.Union(
+    [Type.Literal('full'), Type.Literal('truncated'), Type.Literal('none')],
+    { default: 'truncated' },
+  ),
+  CASEWORK_WEB_DIR: Type.Optional(Type.String({ minLength: 1 })),
+});
+
+export type Environment = Type.Static<typeof EnvironmentSchema>;
+
+export type TotpPolicy = Environment['CASEWORK_TOTP'];
+export type ClientAddressPolicy = Environment['CASEWORK_AUDIT_CLIENT_ADDRESS'];
+
+/** Where the master key comes from, resolved but not yet read. */
+export type MasterKeySource =
+  | { kind: 'environment'; base64: string }
+  | { kind: 'file'; path: string; createIfMissing: boolean };
+
+export interface Config {
+  http: { host: string; port: number; trustProxy: boolean };
+  /** Unset: casework runs its own PostgreSQL cluster under `dataDir`. */
+  database: { url?: string; migrationUrl?: string; poolMax: number };
+  dataDir: string;
+  webDir: string;
+  masterKey: MasterKeySource;
+  totp: TotpPolicy;
+  logLevel: Environment['CASEWORK_LOG_LEVEL'];
+  session: { idleMinutes: number; absoluteHours: number };
+  audit: { clientAddress: ClientAddressPolicy };
+}

@@ -1,0 +1,101 @@
+import path from 'node:path';
+import Value from 'typebox/value';
+import { EnvironmentSchema, type Config, type MasterKeySource } from './config.schema.ts';
+
+/** A setting that stops the start. Its message is one line that names the setting. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/**
+ * Validates the environment once and returns the typed configuration. Unknown variables
+ * are ignored (the environment holds much else); known ones must be valid.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = pickKnownSettings(env);
+  const converted = Value.Convert(EnvironmentSchema, Value.Default(EnvironmentSchema, known));
+  const firstError = Value.Errors(EnvironmentSchema, converted)[0];
+  if (firstError) {
+    const setting = firstError.instancePath.replace(/^\//, '') || 'environment';
+    const given = known[setting];
+    throw new ConfigError(
+      `${setting}${given === undefined ? '' : `=${describeValue(setting, given)}`} is invalid: ${firstError.message}`,
+    );
+  }
+  if (!Value.Check(EnvironmentSchema, converted)) {
+    throw new ConfigError('the environment does not match the configuration schema');
+  }
+  const env_ = converted;
+  if (env_.CASEWORK_MASTER_KEY && env_.CASEWORK_MASTER_KEY_FILE) {
+    throw new ConfigError(
+      'CASEWORK_MASTER_KEY and CASEWORK_MASTER_KEY_FILE are both set: choose one source for the master key',
+    );
+  }
+  if (env_.CASEWORK_MIGRATION_DATABASE_URL && !env_.DATABASE_URL) {
+    throw new ConfigError('CASEWORK_MIGRATION_DATABASE_URL is set but DATABASE_URL is not');
+  }
+
+  const dataDir = path.resolve(env_.CASEWORK_DATA_DIR);
+  return {
+    http: { host: env_.HOST, port: env_.PORT, trustProxy: env_.CASEWORK_TRUST_PROXY },
+    database: {
+      url: env_.DATABASE_URL,
+      migrationUrl: env_.CASEWORK_MIGRATION_DATABASE_URL ?? env_.DATABASE_URL,
+      poolMax: env_.CASEWORK_DB_POOL_MAX,
+    },
+    dataDir,
+    webDir: path.resolve(env_.CASEWORK_WEB_DIR ?? path.join(REPOSITORY_ROOT, 'web', 'build')),
+    masterKey: resolveMasterKeySource(env_.CASEWORK_MASTER_KEY, env_.CASEWORK_MASTER_KEY_FILE, {
+      dataDir,
+      embedded: env_.DATABASE_URL === undefined,
+    }),
+    totp: env_.CASEWORK_TOTP,
+    logLevel: env_.CASEWORK_LOG_LEVEL,
+    session: {
+      idleMinutes: env_.CASEWORK_SESSION_IDLE_MINUTES,
+      absoluteHours: env_.CASEWORK_SESSION_ABSOLUTE_HOURS,
+    },
+    audit: { clientAddress: env_.CASEWORK_AUDIT_CLIENT_ADDRESS },
+  };
+}
+
+function pickKnownSettings(env: NodeJS.ProcessEnv): Record<string, string> {
+  const known: Record<string, string> = {};
+  for (const name of Object.keys(EnvironmentSchema.properties)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') known[name] = value;
+  }
+  return known;
+}
+
+/** Secrets never appear in an error message; a database URL loses its password. */
+function describeValue(setting: string, value: string): string {
+  if (setting === 'CASEWORK_MASTER_KEY') return '<hidden>';
+  if (setting.endsWith('DATABASE_URL')) return redactUrlPassword(value);
+  return JSON.stringify(value).slice(1, -1);
+}
+
+export function redactUrlPassword(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+function resolveMasterKeySource(
+  base64: string | undefined,
+  file: string | undefined,
+  defaults: { dataDir: string; embedded: boolean },
+): MasterKeySource {
+  if (base64) return { kind: 'environment', base64 };
+  if (file) return { kind: 'file', path: path.resolve(file), createIfMissing: false };
+  if (!defaults.embedded) {
+    throw new ConfigError(
+      'CASEWORK_MASTER_KEY or CASEWORK_MASTER_KEY_FILE must be set when DATABASE_URL is set (the generated key file is only for the embedded database)',
+    );
+  }
+  return {
+    kind: 'file',
+    path: path.join(defaults.dataDir, 'master.key'),
+    createIfMissing: true,
+  };
+}

@@ -1,0 +1,63 @@
+import type pg from 'pg';
+
+/**
+ * The two roles every casework database uses (SECURITY.md, "Separation"):
+ * - the owner role owns the schema and runs migrations;
+ * - the request role group is what the server uses for requests: it owns nothing, cannot
+ *   bypass row-level security, and receives grants from the migrations.
+ * With the embedded database both are created here; with DATABASE_URL the operator creates
+ * them as README.md explains.
+ */
+export const OWNER_ROLE = 'casework_owner';
+export const REQUEST_ROLE_GROUP = 'casework_request';
+export const APP_LOGIN_ROLE = 'casework_app';
+
+export interface RolePasswords {
+  owner: string;
+  app: string;
+}
+
+/** Creates (or updates the passwords of) the roles; idempotent. Needs a superuser client. */
+export async function ensureRoles(client: pg.Client, passwords: RolePasswords): Promise<void> {
+  await ensureRole(client, OWNER_ROLE, `LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE`, passwords.owner);
+  await ensureRole(client, REQUEST_ROLE_GROUP, 'NOLOGIN NOSUPERUSER NOBYPASSRLS', undefined);
+  await ensureRole(client, APP_LOGIN_ROLE, 'LOGIN NOSUPERUSER NOBYPASSRLS INHERIT', passwords.app);
+  await client.query(`GRANT ${REQUEST_ROLE_GROUP} TO ${APP_LOGIN_ROLE}`);
+}
+
+async function ensureRole(
+  client: pg.Client,
+  role: string,
+  attributes: string,
+  password: string | undefined,
+): Promise<void> {
+  const found = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+  const verb = found.rowCount ? 'ALTER' : 'CREATE';
+  const passwordClause = password ? ` PASSWORD ${client.escapeLiteral(password)}` : '';
+  await client.query(`${verb} ROLE ${role} WITH ${attributes}${passwordClause}`);
+}
+
+/** Creates `database` owned by the owner role, reachable only by the two casework roles. */
+export async function ensureDatabase(
+  client: pg.Client,
+  database: string,
+  options: { template?: string } = {},
+): Promise<void> {
+  const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+  if (found.rowCount) return;
+  const name = client.escapeIdentifier(database);
+  const template = options.template ? ` TEMPLATE ${client.escapeIdentifier(options.template)}` : '';
+  await client.query(`CREATE DATABASE ${name} OWNER ${OWNER_ROLE}${template}`);
+  await client.query(`REVOKE ALL ON DATABASE ${name} FROM PUBLIC`);
+  await client.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${name} TO ${REQUEST_ROLE_GROUP}`);
+}
+
+export function roleUrl(
+  port: number,
+  role: string,
+  password: string,
+  database: string,
+  host = '127.0.0.1',
+): string {
+  return `postgresql://${role}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
+}

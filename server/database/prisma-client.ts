@@ -1,0 +1,20 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client.ts';
+
+export type Database = PrismaClient;
+
+/**
+ * The Prisma client for requests: engine-free, through the pg driver adapter, with a bounded
+ * pool. Only repositories (server/repositories) may use what this returns.
+ */
+export function createDatabase(options: { url: string; poolMax: number }): Database {
+  const adapter = new PrismaPg({
+    connectionString: options.url,
+    max: options.poolMax,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    // A statement that runs this long is a bug or an attack; fail it rather than hold a slot.
+    statement_timeout: 15_000,
+  });
+  return new PrismaClient({ adapter });
+}

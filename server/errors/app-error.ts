@@ -1,0 +1,36 @@
+/**
+ * The one error type of the application. `code` is the stable machine-readable answer
+ * (API.md: `{ error: code, message }`); the message is for people and never carries case
+ * content, search terms or secrets.
+ */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  totp_required: 401,
+  forbidden: 403,
+  csrf: 403,
+  totp_enrollment_required: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  locked: 429,
+  rate_limited: 429,
+  internal: 500,
+  database_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.status = ERROR_STATUS[code];
+  }
+}

@@ -1,0 +1,79 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError, type ErrorCode } from '../errors/app-error.ts';
+
+/**
+ * Maps every error to `{ error, message }` (API.md). Client errors say clearly what was wrong;
+ * server errors say nothing about internals, only the request id to quote to an operator.
+ */
+export const errorHandlerPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+      if (error instanceof AppError) {
+        return reply.status(error.status).send({ error: error.code, message: error.message });
+      }
+      if (error.validation) {
+        return reply.status(400).send({
+          error: 'invalid_request',
+          message: `${error.validationContext ?? 'request'}${error.message.replace(/^(body|querystring|params|headers)/, '')}`,
+        });
+      }
+      const status = error.statusCode ?? 500;
+      if (status < 500) {
+        return reply.status(status).send({
+          error: clientErrorCode(status, error.code),
+          message: publicClientMessage(status),
+        });
+      }
+      if (isDatabaseUnavailable(error)) {
+        request.log.error({ err: { type: error.name, code: error.code } }, 'database unavailable');
+        return reply.status(503).send({
+          error: 'database_unavailable',
+          message: 'The database is not reachable at the moment. Please try again shortly.',
+        });
+      }
+      // Log the type and stack only: a driver error message can quote the values of a query.
+      request.log.error({ err: { type: error.name, code: error.code, stack: error.stack } }, 'request failed');
+      return reply.status(500).send({
+        error: 'internal',
+        message: `Internal error. Quote request id ${request.id} to your administrator.`,
+      });
+    });
+
+    app.setNotFoundHandler((request, reply) =>
+      reply
+        .status(404)
+        .send({ error: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` }),
+    );
+  },
+  { name: 'error-handler' },
+);
+
+function clientErrorCode(status: number, fastifyCode: string | undefined): ErrorCode {
+  if (status === 413 || fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'payload_too_large';
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return 'forbidden';
+  return 'invalid_request';
+}
+
+// Fastify's own messages for parser errors can echo parts of the input; ours do not.
+function publicClientMessage(status: number): string {
+  if (status === 413) return 'The request body is too large.';
+  if (status === 415) return 'Unsupported content type: send application/json.';
+  if (status === 404) return 'Not found.';
+  if (status === 429) return 'Too many requests. Please wait a moment.';
+  return 'The request could not be read: check that it is well-formed JSON.';
+}
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', 'P1001']);
+
+function isDatabaseUnavailable(error: { code?: string; cause?: unknown; message?: string }): boolean {
+  if (error.code && UNAVAILABLE_CODES.has(error.code)) return true;
+  const cause = error.cause as { code?: string } | undefined;
+  if (cause?.code && UNAVAILABLE_CODES.has(cause.code)) return true;
+  return /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|the database system is (starting|shutting) up/i.test(
+    error.message ?? '',
+  );
+}
