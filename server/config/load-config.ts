@@ -15,7 +15,11 @@ const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..', '..');
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = pickKnownSettings(env);
-  const converted = Value.Convert(EnvironmentSchema, Value.Default(EnvironmentSchema, known));
+  // Default and Convert work in place: keep `known` as given, for the error message.
+  const converted = Value.Convert(
+    EnvironmentSchema,
+    Value.Default(EnvironmentSchema, structuredClone(known)),
+  );
   const firstError = Value.Errors(EnvironmentSchema, converted)[0];
   if (firstError) {
     const setting = firstError.instancePath.replace(/^\//, '') || 'environment';
@@ -72,9 +76,10 @@ function pickKnownSettings(env: NodeJS.ProcessEnv): Record<string, string> {
 
 /** Secrets never appear in an error message; a database URL loses its password. */
 function describeValue(setting: string, value: string): string {
+  // Values come from the environment: printable, and echoed so the operator sees the typo.
   if (setting === 'CASEWORK_MASTER_KEY') return '<hidden>';
   if (setting.endsWith('DATABASE_URL')) return redactUrlPassword(value);
-  return JSON.stringify(value).slice(1, -1);
+  return value;
 }
 
 export function redactUrlPassword(url: string): string {

@@ -1,0 +1,16 @@
+import path from 'node:path';
+import type { Config } from '../../server/config/config.schema.ts';
+import { loadConfig } from '../../server/config/load-config.ts';
+
+export const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** The configuration a test server runs with: defaults, a test database, quiet logs. */
+export function testConfig(overrides: { databaseUrl: string; webDir?: string }): Config {
+  const base = loadConfig({ CASEWORK_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') });
+  return {
+    ...base,
+    database: { url: overrides.databaseUrl, poolMax: 5 },
+    webDir: overrides.webDir ?? path.join(REPOSITORY_ROOT, 'web', 'build'),
+    logLevel: 'silent',
+  };
+}
