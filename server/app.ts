@@ -1,4 +1,8 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
 import helmet from '@fastify/helmet';
 import type { Config } from './config/config.schema.ts';
 import { loggerOptions } from './logging.ts';
@@ -11,8 +15,8 @@ import healthRoutes from './routes/health/index.ts';
 
 export interface BuildAppOptions {
   /** Override the logger (tests capture log lines to prove nothing sensitive reaches them). */
-  logger?: import('fastify').FastifyServerOptions['logger'];
-  loggerInstance?: import('fastify').FastifyBaseLogger;
+  logger?: FastifyServerOptions['logger'];
+  loggerInstance?: FastifyBaseLogger;
 }
 
 /**
@@ -20,7 +24,10 @@ export interface BuildAppOptions {
  * already name a migrated database (server/main.ts starts the embedded one when needed).
  * Registration order: external plugins → the app's own plugins → routes.
  */
-export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  config: Config,
+  options: BuildAppOptions = {},
+): Promise<FastifyInstance> {
   const databaseUrl = config.database.url;
   if (!databaseUrl) throw new Error('buildApp needs config.database.url');
 
@@ -36,7 +43,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     genReqId: () => crypto.randomUUID(),
     ajv: {
       // Unknown fields are rejected, never silently dropped (STYLE.md).
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: false,
+      },
     },
   });
 

@@ -19,7 +19,12 @@ export interface RolePasswords {
 
 /** Creates (or updates the passwords of) the roles; idempotent. Needs a superuser client. */
 export async function ensureRoles(client: pg.Client, passwords: RolePasswords): Promise<void> {
-  await ensureRole(client, OWNER_ROLE, `LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE`, passwords.owner);
+  await ensureRole(
+    client,
+    OWNER_ROLE,
+    `LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE`,
+    passwords.owner,
+  );
   await ensureRole(client, REQUEST_ROLE_GROUP, 'NOLOGIN NOSUPERUSER NOBYPASSRLS', undefined);
   await ensureRole(client, APP_LOGIN_ROLE, 'LOGIN NOSUPERUSER NOBYPASSRLS INHERIT', passwords.app);
   await client.query(`GRANT ${REQUEST_ROLE_GROUP} TO ${APP_LOGIN_ROLE}`);

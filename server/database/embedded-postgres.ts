@@ -28,6 +28,11 @@ export interface EmbeddedPostgres {
 export interface EmbeddedPostgresOptions {
   dataDir: string;
   log: (message: string) => void;
+  /**
+   * When another casework process runs the cluster, use it instead of refusing (the CLI
+   * works beside a running server); stopping then leaves it running.
+   */
+  attachToRunning?: boolean;
 }
 
 const SUPERUSER = 'postgres';
@@ -69,7 +74,19 @@ export async function startEmbeddedPostgres(
     options.log('creating the embedded PostgreSQL cluster (first start)');
     await initialiseCluster(binaries, clusterDir, password, owner);
   }
-  const releaseClaim = await claimCluster(options.dataDir, clusterDir, options.log);
+  const claim = await claimCluster(
+    options.dataDir,
+    clusterDir,
+    options.log,
+    options.attachToRunning,
+  );
+  if (claim.kind === 'attached') {
+    return {
+      port: claim.port,
+      superuserUrl: (database = 'postgres') => superuserUrl(password, claim.port, database),
+      stop: async () => {},
+    };
+  }
 
   const port = await findFreePort();
   const child = spawn(
@@ -86,22 +103,20 @@ export async function startEmbeddedPostgres(
       'unix_socket_directories=',
       '-c',
       'max_connections=200',
+      // English messages: readiness is detected from PostgreSQL's own log line.
+      '-c',
+      'lc_messages=C',
     ],
-    {
-      ...(owner ?? {}),
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, LC_MESSAGES: 'C' },
-    },
+    { ...(owner ?? {}), stdio: ['ignore', 'ignore', 'pipe'] },
   );
   await waitUntilReady(child, clusterDir);
 
   const instance: EmbeddedPostgres = {
     port,
-    superuserUrl: (database = 'postgres') =>
-      `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    superuserUrl: (database = 'postgres') => superuserUrl(password, port, database),
     stop: async () => {
       await stopChild(child);
-      await releaseClaim();
+      await claim.release();
     },
   };
   return instance;
@@ -162,13 +177,14 @@ async function initialiseCluster(
         `--pwfile=${passwordFile}`,
         '--encoding=UTF8',
         '--locale=C',
+        '--lc-messages=C',
       ],
-      { ...(owner ?? {}), env: { ...process.env, LC_MESSAGES: 'C' } },
+      owner ?? {},
     );
   } catch (error) {
     await fs.rm(clusterDir, { recursive: true, force: true });
     const detail = (error as { stderr?: string }).stderr?.trim().split('\n').at(-1) ?? '';
-    throw new Error(`initdb failed for ${clusterDir}: ${detail}`);
+    throw new Error(`initdb failed for ${clusterDir}: ${detail}`, { cause: error });
   } finally {
     await fs.rm(passwordFile, { force: true });
   }
@@ -180,20 +196,30 @@ async function initialiseCluster(
  * servers on one data dir would corrupt nothing, but would confuse everyone); once it is
  * gone, the postmaster recorded in postmaster.pid is an orphan of ours and is stopped.
  */
-async function claimCluster(dataDir: string, clusterDir: string, log: (m: string) => void) {
+type Claim = { kind: 'attached'; port: number } | { kind: 'owned'; release: () => Promise<void> };
+
+async function claimCluster(
+  dataDir: string,
+  clusterDir: string,
+  log: (m: string) => void,
+  attachToRunning = false,
+): Promise<Claim> {
   const lockFile = path.join(dataDir, 'casework.pid');
   const holder = Number((await fs.readFile(lockFile, 'utf8').catch(() => '')).trim());
+  const postmaster = await fs
+    .readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')
+    .catch(() => '');
   if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
     const command = await fs.readFile(`/proc/${holder}/cmdline`, 'utf8').catch(() => 'node');
     if (command.includes('node')) {
+      // postmaster.pid: pid, data dir, start time, port, ... (PostgreSQL's documented layout)
+      const port = Number(postmaster.split('\n')[3]);
+      if (attachToRunning && Number.isInteger(port) && port > 0) return { kind: 'attached', port };
       throw new Error(
         `the data directory ${dataDir} is in use by another casework process (pid ${holder}); stop it first`,
       );
     }
   }
-  const postmaster = await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(
-    () => '',
-  );
   const pid = Number(postmaster.split('\n')[0]);
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
     log(`stopping a PostgreSQL left running by an earlier crash (pid ${pid})`);
@@ -204,7 +230,11 @@ async function claimCluster(dataDir: string, clusterDir: string, log: (m: string
     }
   }
   await fs.writeFile(lockFile, `${process.pid}\n`, { mode: 0o600 });
-  return () => fs.rm(lockFile, { force: true });
+  return { kind: 'owned', release: () => fs.rm(lockFile, { force: true }) };
+}
+
+function superuserUrl(password: string, port: number, database: string): string {
+  return `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
 function waitUntilReady(child: ChildProcess, clusterDir: string): Promise<void> {

@@ -1,5 +1,11 @@
 import path from 'node:path';
-import { ensureDatabase, ensureRoles, OWNER_ROLE, APP_LOGIN_ROLE, roleUrl } from './database-roles.ts';
+import {
+  ensureDatabase,
+  ensureRoles,
+  OWNER_ROLE,
+  APP_LOGIN_ROLE,
+  roleUrl,
+} from './database-roles.ts';
 import { readOrCreateSecret, startEmbeddedPostgres } from './embedded-postgres.ts';
 import { withClient } from './pg-client.ts';
 
@@ -17,8 +23,9 @@ export interface EmbeddedDatabase {
 export async function startEmbeddedDatabase(
   dataDir: string,
   log: (message: string) => void,
+  options: { attachToRunning: boolean } = { attachToRunning: false },
 ): Promise<EmbeddedDatabase> {
-  const cluster = await startEmbeddedPostgres({ dataDir, log });
+  const cluster = await startEmbeddedPostgres({ dataDir, log, ...options });
   try {
     const passwords = {
       owner: await readOrCreateSecret(path.join(dataDir, 'db-owner-password')),

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createDatabase, type Database } from '../database/prisma-client.ts';
-import { createHealthRepository, type HealthRepository } from '../repositories/health.repository.ts';
+import {
+  createHealthRepository,
+  type HealthRepository,
+} from '../repositories/health.repository.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

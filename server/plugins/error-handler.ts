@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, type ErrorCode } from '../errors/app-error.ts';
 
@@ -33,21 +33,26 @@ export const errorHandlerPlugin = fp(
         });
       }
       // Log the type and stack only: a driver error message can quote the values of a query.
-      request.log.error({ err: { type: error.name, code: error.code, stack: error.stack } }, 'request failed');
+      request.log.error(
+        { err: { type: error.name, code: error.code, stack: error.stack } },
+        'request failed',
+      );
       return reply.status(500).send({
         error: 'internal',
         message: `Internal error. Quote request id ${request.id} to your administrator.`,
       });
     });
-
-    app.setNotFoundHandler((request, reply) =>
-      reply
-        .status(404)
-        .send({ error: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` }),
-    );
   },
   { name: 'error-handler' },
 );
+
+/** The answer for a path no route serves; the query string is never echoed. */
+export function sendRouteNotFound(request: FastifyRequest, reply: FastifyReply) {
+  const path = request.url.split('?')[0];
+  return reply
+    .status(404)
+    .send({ error: 'not_found', message: `No route ${request.method} ${path}` });
+}
 
 function clientErrorCode(status: number, fastifyCode: string | undefined): ErrorCode {
   if (status === 413 || fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'payload_too_large';
@@ -67,9 +72,20 @@ function publicClientMessage(status: number): string {
   return 'The request could not be read: check that it is well-formed JSON.';
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', 'P1001']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  '57P01',
+  '57P03',
+  'P1001',
+]);
 
-function isDatabaseUnavailable(error: { code?: string; cause?: unknown; message?: string }): boolean {
+function isDatabaseUnavailable(error: {
+  code?: string;
+  cause?: unknown;
+  message?: string;
+}): boolean {
   if (error.code && UNAVAILABLE_CODES.has(error.code)) return true;
   const cause = error.cause as { code?: string } | undefined;
   if (cause?.code && UNAVAILABLE_CODES.has(cause.code)) return true;

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
+import { sendRouteNotFound } from './error-handler.ts';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const NEVER_CACHE = 'no-cache, no-store, must-revalidate';
@@ -14,9 +15,19 @@ const NEVER_CACHE = 'no-cache, no-store, must-revalidate';
  */
 export const webAppPlugin = fp(
   async (app: FastifyInstance, options: { webDir: string }) => {
-    const indexFile = path.join(options.webDir, 'index.html');
-    if (!fs.existsSync(indexFile)) {
-      app.log.warn(`no web build at ${options.webDir}: the UI is not served (run npm run build:web)`);
+    const hasBuild = fs.existsSync(path.join(options.webDir, 'index.html'));
+    const sendPage = (reply: FastifyReply) =>
+      reply.header('cache-control', NEVER_CACHE).type('text/html').sendFile('index.html');
+
+    // The one not-found handler: API paths get the JSON error, page paths the SPA.
+    app.setNotFoundHandler((request, reply) => {
+      const isPage =
+        (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/api/');
+      return isPage && hasBuild ? sendPage(reply) : sendRouteNotFound(request, reply);
+    });
+
+    if (!hasBuild) {
+      app.log.warn(`no web build at ${options.webDir}: the UI is not served (npm run build:web)`);
       return;
     }
     await app.register(fastifyStatic, {
@@ -25,26 +36,16 @@ export const webAppPlugin = fp(
       wildcard: true,
       index: false,
       cacheControl: false,
-      setHeaders: (res, filePath) => {
+      setHeaders: (reply, filePath) => {
         const immutable = filePath.includes(`${path.sep}_app${path.sep}immutable${path.sep}`);
-        res.header('cache-control', immutable ? IMMUTABLE : NEVER_CACHE);
+        reply.header('cache-control', immutable ? IMMUTABLE : NEVER_CACHE);
       },
     });
-    app.get('/', { config: { access: 'public', audit: 'none' }, schema: { hide: true } }, (_request, reply) =>
-      sendPage(reply),
+    app.get(
+      '/',
+      { config: { access: 'public', audit: 'none' }, schema: { hide: true } },
+      (_request, reply) => sendPage(reply),
     );
-
-    const sendPage = (reply: import('fastify').FastifyReply) =>
-      reply.header('cache-control', NEVER_CACHE).type('text/html').sendFile('index.html');
-
-    app.setNotFoundHandler((request, reply) => {
-      const isPage =
-        (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/api/');
-      if (isPage) return sendPage(reply);
-      return reply
-        .status(404)
-        .send({ error: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` });
-    });
   },
   { name: 'web-app', dependencies: ['error-handler'] },
 );

@@ -52,7 +52,10 @@ describe('the app', () => {
   it('answers unknown API routes with the JSON error shape, never the SPA page', async () => {
     const response = await app.inject({ method: 'GET', url: '/api/no-such-thing?q=Erika' });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toEqual({ error: 'not_found', message: 'No route GET /api/no-such-thing' });
+    expect(response.json()).toEqual({
+      error: 'not_found',
+      message: 'No route GET /api/no-such-thing',
+    });
   });
 
   it('sends strict security headers', async () => {

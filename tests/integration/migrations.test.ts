@@ -36,7 +36,12 @@ async function catalog(url: string) {
       SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder) AS labels
         FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
        GROUP BY t.typname ORDER BY t.typname`);
-    return { columns: columns.rows, indexes: indexes.rows, constraints: constraints.rows, enums: enums.rows };
+    return {
+      columns: columns.rows,
+      indexes: indexes.rows,
+      constraints: constraints.rows,
+      enums: enums.rows,
+    };
   });
 }
 
@@ -58,7 +63,15 @@ describe('migrations', () => {
 
     const { stdout: fromEmpty } = await run(
       'npx',
-      ['prisma', 'migrate', 'diff', '--from-empty', '--to-schema-datamodel', 'prisma/schema.prisma', '--script'],
+      [
+        'prisma',
+        'migrate',
+        'diff',
+        '--from-empty',
+        '--to-schema-datamodel',
+        'prisma/schema.prisma',
+        '--script',
+      ],
       { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: viaSchema.superuserUrl } },
     );
     await withClient(viaSchema.ownerUrl, (client) => client.query(fromEmpty));
@@ -79,11 +92,13 @@ describe('migrations', () => {
       expect(await applyMigrations(database.ownerUrl)).toEqual(migrations.map((m) => m.name));
       expect(await applyMigrations(database.ownerUrl)).toEqual([]);
       const rows = await withClient(database.ownerUrl, (client) =>
-        client.query('SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name'),
+        client.query(
+          'SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
+        ),
       );
-      expect(rows.rows.map((row) => [row.migration_name, row.checksum, row.applied_steps_count])).toEqual(
-        migrations.map((m) => [m.name, m.checksum, 1]),
-      );
+      expect(
+        rows.rows.map((row) => [row.migration_name, row.checksum, row.applied_steps_count]),
+      ).toEqual(migrations.map((m) => [m.name, m.checksum, 1]));
       expect(rows.rows.every((row) => row.finished_at instanceof Date)).toBe(true);
     });
 

@@ -20,7 +20,9 @@ describe('npm start refuses bad configuration with one line naming it', () => {
   it('PORT=abc', async () => {
     const { code, lines } = await refusedStart({ PORT: 'abc' });
     expect(code).toBe(1);
-    expect(lines).toEqual([expect.stringMatching(/^casework: PORT=abc is invalid: must be integer$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^casework: PORT=abc is invalid: must be integer$/),
+    ]);
   });
 
   it('a DATABASE_URL on a closed port', async () => {
@@ -39,7 +41,9 @@ describe('npm start refuses bad configuration with one line naming it', () => {
     const missing = path.join(scratch, 'missing.key');
     const { code, lines } = await refusedStart({ CASEWORK_MASTER_KEY_FILE: missing });
     expect(code).toBe(1);
-    expect(lines).toEqual([`casework: CASEWORK_MASTER_KEY_FILE ${missing} cannot be read (ENOENT)`]);
+    expect(lines).toEqual([
+      `casework: CASEWORK_MASTER_KEY_FILE ${missing} cannot be read (ENOENT)`,
+    ]);
   });
 
   it('a master key file that others may read', async () => {
@@ -61,7 +65,8 @@ describe('npm start refuses bad configuration with one line naming it', () => {
 
 describe('npm start with the embedded database', () => {
   const dataDir = path.join(scratch, 'data');
-  const postmasterPid = () => Number(fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const postmasterPid = () =>
+    Number(fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
 
   it('starts, stops cleanly, starts again on the same data, and recovers after a crash', async () => {
     const port = await findFreePort();
@@ -90,7 +95,9 @@ describe('npm start with the embedded database', () => {
 
     const third = spawnServer(env);
     expect(await waitForHealth(port, third)).toEqual({ status: 'ok' });
-    expect(third.output()).toContain(`stopping a PostgreSQL left running by an earlier crash (pid ${orphan})`);
+    expect(third.output()).toContain(
+      `stopping a PostgreSQL left running by an earlier crash (pid ${orphan})`,
+    );
     expect(isAlive(orphan)).toBe(false);
     const thirdPostgres = postmasterPid();
     third.child.kill('SIGINT');
@@ -103,10 +110,17 @@ describe('npm start with the embedded database', () => {
     const running = spawnServer({ CASEWORK_DATA_DIR: dataDir, PORT: String(port) });
     await waitForHealth(port, running);
     try {
-      const { code, lines } = await refusedStart({ CASEWORK_DATA_DIR: dataDir, PORT: String(await findFreePort()) });
+      const { code, lines } = await refusedStart({
+        CASEWORK_DATA_DIR: dataDir,
+        PORT: String(await findFreePort()),
+      });
       expect(code).toBe(1);
-      expect(lines.at(-1)).toMatch(/is in use by another casework process \(pid \d+\); stop it first$/);
-      expect(await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.json())).toEqual({ status: 'ok' });
+      expect(lines.at(-1)).toMatch(
+        /is in use by another casework process \(pid \d+\); stop it first$/,
+      );
+      expect(await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.json())).toEqual({
+        status: 'ok',
+      });
     } finally {
       running.child.kill('SIGTERM');
       await running.exited;

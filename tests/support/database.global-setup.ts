@@ -27,7 +27,10 @@ export default async function setup(project: TestProject) {
   if (!superuserUrl) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-test-'));
     fs.chmodSync(dataDir, 0o711); // PostgreSQL runs as 'postgres' when tests run as root
-    const cluster = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'data'), log: () => {} });
+    const cluster = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, 'data'),
+      log: () => {},
+    });
     superuserUrl = cluster.superuserUrl();
     stop = async () => {
       await cluster.stop();

@@ -28,12 +28,15 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database of its own for one test file, cloned from the template. */
-export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { migrated?: boolean } = {},
+): Promise<TestDatabase> {
   const cluster = inject('testCluster');
   const name = `test_${randomBytes(6).toString('hex')}`;
   const template = options.migrated === false ? 'template0' : TEMPLATE_DATABASE;
   await withClient(cluster.superuserUrl, (client) => ensureDatabase(client, name, { template }));
-  const url = (role: string, password: string) => roleUrl(cluster.port, role, password, name, cluster.host);
+  const url = (role: string, password: string) =>
+    roleUrl(cluster.port, role, password, name, cluster.host);
   return {
     name,
     appUrl: url(APP_LOGIN_ROLE, cluster.passwords.app),

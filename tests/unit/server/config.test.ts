@@ -51,7 +51,10 @@ describe('loadConfig', () => {
   it('never repeats a secret in its error', () => {
     const secretPassword = 'hunter2-very-secret';
     const run = () =>
-      loadConfig({ DATABASE_URL: `postgresql://app:${secretPassword}@db/x`, CASEWORK_DB_POOL_MAX: 'lots' });
+      loadConfig({
+        DATABASE_URL: `postgresql://app:${secretPassword}@db/x`,
+        CASEWORK_DB_POOL_MAX: 'lots',
+      });
     expect(run).toThrow(/CASEWORK_DB_POOL_MAX=lots/);
     expect(() => loadConfig({ CASEWORK_MASTER_KEY: KEY, CASEWORK_MASTER_KEY_FILE: '/k' })).toThrow(
       /both set/,

@@ -29,7 +29,13 @@ describe('log redaction', () => {
       request: { body: { person: { name: 'Erika Mustermann' } } },
     });
     const out = text();
-    for (const secret of ['SESSION-SECRET', 'CSRF-SECRET', 'PASSWORD-SECRET', '123456', 'Mustermann']) {
+    for (const secret of [
+      'SESSION-SECRET',
+      'CSRF-SECRET',
+      'PASSWORD-SECRET',
+      '123456',
+      'Mustermann',
+    ]) {
       expect(out).not.toContain(secret);
     }
     expect(out).toContain('/api/auth/login');

@@ -1,0 +1,36 @@
+/**
+ * `npx casework <command>` (API.md). Each command validates the configuration like the
+ * server does, opens the configured database (attaching to a running server's embedded
+ * cluster when there is one), and exits non-zero with one clear line on failure.
+ */
+import { Command, CommanderError } from 'commander';
+import { loadConfig } from '../config/load-config.ts';
+import { openDatabase } from '../database/open-database.ts';
+
+const program = new Command()
+  .name('casework')
+  .description('Command line of casework, the case management of BackUp and ComeBack.')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .action(async () => {
+    const config = loadConfig();
+    const database = await openDatabase(config, {
+      log: (message) => console.log(message),
+      attachToRunning: true,
+    });
+    await database.close();
+    console.log('the database is up to date');
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  process.stderr.write(`casework: ${(error as Error).message}\n`);
+  process.exit(1);
+}
