@@ -10,7 +10,7 @@ import { databasePlugin } from './plugins/database.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
 import { routePolicyPlugin } from './plugins/route-policy.ts';
-import { webAppPlugin } from './plugins/web-app.ts';
+import { DENY_ALL_POLICY, webAppPlugin } from './plugins/web-app.ts';
 import healthRoutes from './routes/health/index.ts';
 
 export interface BuildAppOptions {
@@ -72,6 +72,9 @@ export async function buildApp(
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) {
       reply.header('cache-control', 'no-store');
+    }
+    if (!reply.hasHeader('content-security-policy')) {
+      reply.header('content-security-policy', DENY_ALL_POLICY);
     }
   });
 

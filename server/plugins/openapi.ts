@@ -25,6 +25,12 @@ export const openApiPlugin = fp(
     await app.register(swaggerUi, {
       routePrefix: '/api/docs',
       staticCSP: true,
+      // Its policy assumes HTTPS and framing by itself; casework runs on plain loopback HTTP in
+      // development and is never framed.
+      transformStaticCSP: (policy) =>
+        policy
+          .replace(/\s*upgrade-insecure-requests;?/, '')
+          .replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
       uiConfig: { docExpansion: 'list', deepLinking: false },
     });
     app.get(

@@ -5,6 +5,19 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { sendRouteNotFound } from './error-handler.ts';
 
+/**
+ * Every response gets a CSP that allows nothing; the page gets the policy SvelteKit wrote into
+ * its meta tag (with the hash of its one inline start script), plus what only a header can say.
+ */
+export const DENY_ALL_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+export function pageContentSecurityPolicy(indexHtml: string): string {
+  const meta = /<meta http-equiv="content-security-policy" content="([^"]+)"/i.exec(indexHtml);
+  if (!meta?.[1])
+    throw new Error('the web build has no CSP meta tag (web/svelte.config.js kit.csp)');
+  return `${meta[1]}; frame-ancestors 'none'`;
+}
+
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const NEVER_CACHE = 'no-cache, no-store, must-revalidate';
 
@@ -15,9 +28,17 @@ const NEVER_CACHE = 'no-cache, no-store, must-revalidate';
  */
 export const webAppPlugin = fp(
   async (app: FastifyInstance, options: { webDir: string }) => {
-    const hasBuild = fs.existsSync(path.join(options.webDir, 'index.html'));
+    const indexFile = path.join(options.webDir, 'index.html');
+    const hasBuild = fs.existsSync(indexFile);
+    const pagePolicy = hasBuild
+      ? pageContentSecurityPolicy(fs.readFileSync(indexFile, 'utf8'))
+      : '';
     const sendPage = (reply: FastifyReply) =>
-      reply.header('cache-control', NEVER_CACHE).type('text/html').sendFile('index.html');
+      reply
+        .header('cache-control', NEVER_CACHE)
+        .header('content-security-policy', pagePolicy)
+        .type('text/html')
+        .sendFile('index.html');
 
     // The one not-found handler: API paths get the JSON error, page paths the SPA.
     app.setNotFoundHandler((request, reply) => {
