@@ -4,9 +4,18 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { initCrypto } from '../crypto/index.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { loadMasterKey } from './keys/master-key.ts';
+import { accessControlPlugin } from './plugins/access-control.ts';
+import { appContextPlugin } from './plugins/app-context.ts';
+import { sessionPlugin } from './plugins/session.ts';
+import adminUserRoutes from './routes/admin/users.ts';
+import authRoutes from './routes/auth/index.ts';
+import setupRoutes from './routes/setup/index.ts';
 import type { Config } from './config/config.schema.ts';
 import { loggerOptions } from './logging.ts';
-import { databasePlugin } from './plugins/database.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
 import { routePolicyPlugin } from './plugins/route-policy.ts';
@@ -17,6 +26,8 @@ export interface BuildAppOptions {
   /** Override the logger (tests capture log lines to prove nothing sensitive reaches them). */
   logger?: FastifyServerOptions['logger'];
   loggerInstance?: FastifyBaseLogger;
+  /** Tests move time (session timeouts, lockouts, TOTP). */
+  clock?: Clock;
 }
 
 /**
@@ -64,11 +75,40 @@ export async function buildApp(
     crossOriginEmbedderPolicy: false,
   });
   await app.register(openApiPlugin);
+  await app.register(rateLimit, {
+    global: false, // per route: sign-in and similar (SECURITY.md, brute force)
+    errorResponseBuilder: () => ({
+      statusCode: 429,
+      error: 'rate_limited',
+      message: 'Too many attempts from your address. Please wait a minute.',
+    }),
+  });
 
   // The app's own plugins.
   await app.register(errorHandlerPlugin);
   await app.register(routePolicyPlugin);
-  await app.register(databasePlugin, { url: databaseUrl, poolMax: config.database.poolMax });
+  await initCrypto();
+  const clock = options.clock ?? systemClock;
+  const masterKey = await loadMasterKey(config.masterKey, (message) => app.log.info(message));
+  await app.register(appContextPlugin, { config, databaseUrl, masterKey, clock });
+  const timeouts = {
+    idleMs: config.session.idleMinutes * 60_000,
+    absoluteMs: config.session.absoluteHours * 3_600_000,
+  };
+  await app.register(sessionPlugin, {
+    sessions: app.repositories.sessions,
+    clock,
+    timeouts,
+    masterKey,
+    behindTlsProxy: config.http.trustProxy,
+  });
+  await app.register(accessControlPlugin, {
+    users: app.repositories.users,
+    audit: app.services.audit,
+    clock,
+    timeouts,
+    totpRequired: config.totp === 'required',
+  });
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) {
       reply.header('cache-control', 'no-store');
@@ -80,6 +120,13 @@ export async function buildApp(
 
   // Routes.
   await app.register(healthRoutes);
+  await app.register(authRoutes, {
+    clock,
+    totpRequired: config.totp === 'required',
+    idleTimeoutSeconds: config.session.idleMinutes * 60,
+  });
+  await app.register(adminUserRoutes, { clock });
+  await app.register(setupRoutes);
   await app.register(webAppPlugin, { webDir: config.webDir });
 
   return app;

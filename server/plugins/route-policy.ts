@@ -17,16 +17,41 @@ declare module 'fastify' {
     access?: RouteAccess;
     audit?: RouteAudit;
   }
+  interface FastifyInstance {
+    /** Every application route, so tests can walk them all (CSRF, authorisation). */
+    routeTable: RouteSummary[];
+  }
+}
+
+export interface RouteSummary {
+  method: string;
+  url: string;
+  access: RouteAccess;
+  audit: RouteAudit;
+  hasParams: boolean;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const routePolicyPlugin = fp(
   async (app: FastifyInstance) => {
+    const table: RouteSummary[] = [];
+    app.decorate('routeTable', table);
     app.addHook('onRoute', (route: RouteOptions) => {
       if (!isApplicationRoute(route)) return;
       for (const problem of routePolicyProblems(route)) {
         throw new Error(`route ${String(route.method)} ${route.url} ${problem}`);
+      }
+      const config = route.config as { access: RouteAccess; audit: RouteAudit };
+      for (const method of [route.method].flat()) {
+        if (method === 'HEAD') continue;
+        table.push({
+          method,
+          url: route.url,
+          access: config.access,
+          audit: config.audit,
+          hasParams: route.url.includes(':'),
+        });
       }
     });
   },

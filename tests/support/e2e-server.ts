@@ -15,7 +15,10 @@ export interface E2eServer {
 export async function startE2eServer(): Promise<E2eServer> {
   const database = await createTestDatabase();
   const app = await buildApp(
-    testConfig({ databaseUrl: database.appUrl, webDir: path.join(REPOSITORY_ROOT, 'web', 'build') }),
+    testConfig({
+      databaseUrl: database.appUrl,
+      webDir: path.join(REPOSITORY_ROOT, 'web', 'build'),
+    }),
   );
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config/config.schema.ts';
+import { createDatabase } from '../database/prisma-client.ts';
+import { createFieldCrypto } from '../keys/field-crypto.ts';
+import { createKeyring } from '../keys/keyring.ts';
+import { createAuditRepository } from '../repositories/audit.repository.ts';
+import {
+  createHealthRepository,
+  type HealthRepository,
+} from '../repositories/health.repository.ts';
+import { createKeyRepository } from '../repositories/key.repository.ts';
+import {
+  createSessionRepository,
+  type SessionRepository,
+} from '../repositories/session.repository.ts';
+import { createSetupTokenRepository } from '../repositories/setup-token.repository.ts';
+import { createUserRepository, type UserRepository } from '../repositories/user.repository.ts';
+import {
+  createAccountAdminService,
+  type AccountAdminService,
+} from '../services/accounts/account-admin.service.ts';
+import { createAuthService, type AuthService } from '../services/accounts/auth.service.ts';
+import {
+  createFirstAdminService,
+  type FirstAdminService,
+} from '../services/accounts/first-admin.service.ts';
+import { createAuditLog, type AuditLog } from '../services/audit-log.ts';
+
+export interface AppServices {
+  auth: AuthService;
+  accounts: AccountAdminService;
+  firstAdmin: FirstAdminService;
+  audit: AuditLog;
+}
+
+/** What plugins (not routes) need directly: the health check and the session and user stores. */
+export interface AppRepositories {
+  health: HealthRepository;
+  sessions: SessionRepository;
+  users: UserRepository;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: AppServices;
+    repositories: AppRepositories;
+  }
+}
+
+/**
+ * Builds the application's object graph: the request pool, the repositories (the only code
+ * that sees the Prisma client, which is not decorated onto the app), the keyring and the
+ * services routes call.
+ */
+export const appContextPlugin = fp(
+  async (
+    app: FastifyInstance,
+    options: { config: Config; databaseUrl: string; masterKey: Uint8Array; clock: Clock },
+  ) => {
+    const { config, clock } = options;
+    const db = createDatabase({ url: options.databaseUrl, poolMax: config.database.poolMax });
+    app.addHook('onClose', async () => {
+      await db.$disconnect();
+    });
+
+    const keyring = createKeyring(options.masterKey, createKeyRepository(db));
+    const fields = createFieldCrypto(keyring);
+    const users = createUserRepository(db, fields);
+    const sessions = createSessionRepository(db);
+    const audit = createAuditLog(createAuditRepository(db), config.audit.clientAddress);
+    const accounts = createAccountAdminService({ users, sessions, audit });
+
+    app.decorate('repositories', { health: createHealthRepository(db), sessions, users });
+    app.decorate('services', {
+      auth: createAuthService({ users, audit, clock, totpPolicy: config.totp }),
+      accounts,
+      firstAdmin: createFirstAdminService({
+        users,
+        setupTokens: createSetupTokenRepository(db),
+        accounts,
+        audit,
+        clock,
+      }),
+      audit,
+    });
+  },
+  { name: 'app-context' },
+);

@@ -1,0 +1,231 @@
+import type { Clock } from '../../clock.ts';
+import type { TotpPolicy } from '../../config/config.schema.ts';
+import { AppError } from '../../errors/app-error.ts';
+import type { UserRecord, UserRepository } from '../../repositories/user.repository.ts';
+import type { RequestContext } from '../actor.ts';
+import type { AuditLog } from '../audit-log.ts';
+import { hashPassword, needsRehash, timingDummyHash, verifyPassword } from './password-hashing.ts';
+import { assertAcceptablePassword } from './password-policy.ts';
+import {
+  hashRecoveryCode,
+  looksLikeRecoveryCode,
+  matchTotp,
+  newRecoveryCodes,
+  newTotpSecret,
+  totpUri,
+} from './totp.ts';
+
+/** Every `threshold` failures in a row lock the account, each time twice as long (SECURITY.md). */
+export const LOCKOUT = { threshold: 10, firstLockMinutes: 1, maxLockMinutes: 24 * 60 } as const;
+
+export interface LoginInput {
+  username: string;
+  password: string;
+  totp?: string;
+}
+
+const INVALID = () => new AppError('invalid_credentials', 'Wrong user name, password or code.');
+
+export function normaliseUsername(username: string): string {
+  return username.trim().toLowerCase();
+}
+
+export function createAuthService(deps: {
+  users: UserRepository;
+  audit: AuditLog;
+  clock: Clock;
+  totpPolicy: TotpPolicy;
+}) {
+  const { users, audit, clock } = deps;
+
+  /** Counts the failure, locks at the threshold, and throws the answer the caller gets. */
+  async function failSignIn(
+    context: RequestContext,
+    user: UserRecord,
+    reason: string,
+    action = 'auth.login',
+  ): Promise<never> {
+    const event = { targetType: 'user', targetId: user.id };
+    await audit.record(context, { action, outcome: 'denied', reason, ...event });
+    const failures = await users.countFailedLogin(user.id);
+    if (failures < LOCKOUT.threshold) throw INVALID();
+    const minutes = Math.min(LOCKOUT.firstLockMinutes * 2 ** user.lockouts, LOCKOUT.maxLockMinutes);
+    await users.lock(user.id, new Date(clock.now().getTime() + minutes * 60_000));
+    await audit.record(context, {
+      action: 'auth.lockout',
+      outcome: 'denied',
+      reason: `${minutes}min`,
+      ...event,
+    });
+    throw lockedError();
+  }
+
+  async function secondFactorMatches(context: RequestContext, user: UserRecord, code: string) {
+    if (looksLikeRecoveryCode(code)) {
+      const used = await users.consumeRecoveryCode(user.id, hashRecoveryCode(code));
+      if (used) {
+        await audit.record(context, {
+          action: 'auth.recovery_code_used',
+          outcome: 'allowed',
+          targetType: 'user',
+          targetId: user.id,
+        });
+      }
+      return used;
+    }
+    const secret = await users.readTotpSecret(user.id, 'enrolled');
+    const step = secret ? await matchTotp(secret, code, clock.now()) : null;
+    // Claimed atomically: the same code cannot sign in twice, not even in two racing requests.
+    return step !== null && (await users.claimTotpStep(user.id, step));
+  }
+
+  return {
+    /**
+     * The same answer, after the same argon2 work, for an unknown user, a disabled one and a
+     * wrong password, so that sign-in reveals nothing about which accounts exist.
+     */
+    async login(context: RequestContext, input: LoginInput): Promise<UserRecord> {
+      const user = await users.findByUsername(normaliseUsername(input.username));
+      if (!user) {
+        await verifyPassword(await timingDummyHash(), input.password);
+        await audit.record(context, {
+          action: 'auth.login',
+          outcome: 'denied',
+          reason: 'unknown_user',
+        });
+        throw INVALID();
+      }
+      const passwordMatches = await verifyPassword(user.passwordHash, input.password);
+      if (user.lockedUntil && user.lockedUntil > clock.now()) {
+        await audit.record(context, {
+          action: 'auth.login',
+          outcome: 'denied',
+          reason: 'locked',
+          targetType: 'user',
+          targetId: user.id,
+        });
+        throw lockedError();
+      }
+      if (!passwordMatches) return failSignIn(context, user, 'wrong_password');
+      if (user.disabled) {
+        await audit.record(context, {
+          action: 'auth.login',
+          outcome: 'denied',
+          reason: 'disabled',
+          targetType: 'user',
+          targetId: user.id,
+        });
+        throw INVALID();
+      }
+      if (user.totpEnrolled) {
+        if (!input.totp) {
+          throw new AppError('totp_required', 'Enter the code from your authenticator app.');
+        }
+        if (!(await secondFactorMatches(context, user, input.totp))) {
+          return failSignIn(context, user, 'wrong_second_factor');
+        }
+      }
+      const rehashed = needsRehash(user.passwordHash) ? await hashPassword(input.password) : null;
+      await users.recordSuccessfulLogin(user.id, rehashed);
+      await audit.record(context, {
+        action: 'auth.login',
+        outcome: 'allowed',
+        targetType: 'user',
+        targetId: user.id,
+      });
+      return user;
+    },
+
+    /** Whether this user must enroll a second factor before doing anything else. */
+    needsTotpEnrollment(user: Pick<UserRecord, 'totpEnrolled'>): boolean {
+      return deps.totpPolicy === 'required' && !user.totpEnrolled;
+    },
+
+    async startTotpSetup(context: RequestContext, userId: string) {
+      const user = await users.findById(userId);
+      if (!user) throw new AppError('unauthenticated', 'Please sign in.');
+      if (user.totpEnrolled) {
+        throw new AppError(
+          'conflict',
+          'A second factor is already set up. An administrator can reset it.',
+        );
+      }
+      const secret = newTotpSecret();
+      await users.setPendingTotpSecret(user.id, secret);
+      await audit.record(context, {
+        action: 'auth.totp_setup',
+        outcome: 'allowed',
+        targetType: 'user',
+        targetId: user.id,
+      });
+      return { secret, otpauthUrl: totpUri(user.username, secret) };
+    },
+
+    async confirmTotp(context: RequestContext, userId: string, code: string) {
+      const pending = await users.readTotpSecret(userId, 'pending');
+      if (!pending) throw new AppError('conflict', 'Start the setup first.');
+      const step = await matchTotp(pending, code, clock.now());
+      if (step === null) {
+        await audit.record(context, {
+          action: 'auth.totp_confirm',
+          outcome: 'denied',
+          targetType: 'user',
+          targetId: userId,
+        });
+        throw new AppError(
+          'invalid_code',
+          'The code does not match. Check the time on your phone and try the next code.',
+        );
+      }
+      await users.enrollTotp(userId, pending, step);
+      const recoveryCodes = newRecoveryCodes();
+      await users.replaceRecoveryCodes(userId, recoveryCodes.map(hashRecoveryCode));
+      await audit.record(context, {
+        action: 'auth.totp_confirm',
+        outcome: 'allowed',
+        targetType: 'user',
+        targetId: userId,
+      });
+      return { recoveryCodes };
+    },
+
+    /** Checks the signed-in user's password (change password, quick-lock unlock). */
+    async confirmPassword(
+      context: RequestContext,
+      userId: string,
+      password: string,
+      action: string,
+    ) {
+      const user = await users.findById(userId);
+      if (!user || user.disabled) throw new AppError('unauthenticated', 'Please sign in.');
+      if (!(await verifyPassword(user.passwordHash, password))) {
+        return failSignIn(context, user, 'wrong_password', action);
+      }
+      return user;
+    },
+
+    async changePassword(context: RequestContext, userId: string, current: string, next: string) {
+      const user = await this.confirmPassword(context, userId, current, 'auth.password_change');
+      assertAcceptablePassword(next, { username: user.username });
+      if (await verifyPassword(user.passwordHash, next)) {
+        throw new AppError('weak_password', 'The new password must differ from the current one.');
+      }
+      await users.setPassword(userId, await hashPassword(next), false);
+      await audit.record(context, {
+        action: 'auth.password_change',
+        outcome: 'allowed',
+        targetType: 'user',
+        targetId: userId,
+      });
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;
+
+function lockedError(): AppError {
+  return new AppError(
+    'locked',
+    'Too many failed attempts: the account is locked for a while. An administrator can unlock it.',
+  );
+}

@@ -1,0 +1,51 @@
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as common from '@zxcvbn-ts/language-common';
+import * as de from '@zxcvbn-ts/language-de';
+import * as en from '@zxcvbn-ts/language-en';
+import { AppError } from '../../errors/app-error.ts';
+
+/**
+ * OWASP ASVS 5 (V6.2): at least 12 characters, at most 128, no composition rules, and common
+ * or guessable passwords refused by an estimator that knows German and English words, names
+ * and keyboard patterns (zxcvbn-ts), plus words of this product and the user's own name.
+ */
+export const MIN_PASSWORD_LENGTH = 12;
+export const MAX_PASSWORD_LENGTH = 128;
+const MIN_SCORE = 3; // zxcvbn: "safely unguessable: moderate protection from offline attacks"
+
+const PRODUCT_WORDS = ['casework', 'backup', 'comeback', 'beratung', 'fallverwaltung', 'vbrg'];
+
+let estimator: ZxcvbnFactory | undefined;
+function getEstimator(): ZxcvbnFactory {
+  estimator ??= new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...de.dictionary, ...en.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: en.translations,
+  });
+  return estimator;
+}
+
+/** Throws `weak_password` with a message that says what to do, never the password. */
+export function assertAcceptablePassword(password: string, context: { username: string }): void {
+  const length = [...password].length;
+  if (length < MIN_PASSWORD_LENGTH) {
+    throw new AppError(
+      'weak_password',
+      `The password must have at least ${MIN_PASSWORD_LENGTH} characters. A few unrelated words make a good one.`,
+    );
+  }
+  if (length > MAX_PASSWORD_LENGTH) {
+    throw new AppError(
+      'weak_password',
+      `The password may have at most ${MAX_PASSWORD_LENGTH} characters.`,
+    );
+  }
+  const result = getEstimator().check(password, [context.username, ...PRODUCT_WORDS]);
+  if (result.score < MIN_SCORE) {
+    const hint = result.feedback.warning ?? 'It is too easy to guess.';
+    throw new AppError(
+      'weak_password',
+      `This password is too easy to guess: ${hint} Add more words that do not belong together.`,
+    );
+  }
+}
