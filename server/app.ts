@@ -63,6 +63,9 @@ export async function buildApp(
     },
   });
 
+  // First, so that it sees every route that follows, the external plugins' included.
+  await app.register(routePolicyPlugin);
+
   // External plugins.
   await app.register(helmet, {
     contentSecurityPolicy: false, // set per response by the accounts issue's CSP from the web build
@@ -86,7 +89,6 @@ export async function buildApp(
 
   // The app's own plugins.
   await app.register(errorHandlerPlugin);
-  await app.register(routePolicyPlugin);
   await initCrypto();
   const clock = options.clock ?? systemClock;
   const masterKey = await loadMasterKey(config.masterKey, (message) => app.log.info(message));

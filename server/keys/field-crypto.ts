@@ -46,7 +46,8 @@ export function createFieldCrypto(keyring: Keyring): FieldCrypto {
   return {
     encrypt: (owner, location, value, client) =>
       withKey(owner, client, true, (key) =>
-        // Copied into a plain ArrayBuffer, the shape Prisma's Bytes columns take.
+        // Copied: small ciphertexts share a backing buffer (crypto/random.ts), and nothing
+        // beyond this field's own bytes may ever travel towards the database.
         Uint8Array.from(encryptField(key, { scope: owner.scope, ...location }, value)),
       ),
     decryptString: (owner, location, blob, client) =>

@@ -4,6 +4,7 @@ import type { Role, ServiceCode } from '../../server/generated/prisma/enums.ts';
 import type { UserRecord } from '../../server/repositories/user.repository.ts';
 import type { RequestContext } from '../../server/services/actor.ts';
 import type { Clock } from '../../server/clock.ts';
+import type { TestClock } from './test-clock.ts';
 
 const SYSTEM: RequestContext = { actor: null, clientAddress: null, requestId: 'test' };
 let counter = 0;
@@ -60,7 +61,7 @@ export function sessionCookie(response: LightMyRequestResponse): string {
 /** Signs in through POST /api/auth/login (TOTP from the secret when enrolled). */
 export async function signIn(
   app: FastifyInstance,
-  clock: Clock,
+  clock: TestClock,
   who: TestUser,
   options: { remoteAddress?: string; totpOffsetSteps?: number } = {},
 ): Promise<SignedInSession> {

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../server/generated/prisma/enums.ts';
+import { asUser, newUser, signIn, type SignedInSession } from '../support/accounts.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+const ROLES: Role[] = ['counsellor', 'team_lead', 'auditor', 'admin'];
+const SOME_ID = '0193a1b2-0000-7000-8000-000000000001';
+const urlOf = (url: string) => url.replace(/:[a-zA-Z]+/g, SOME_ID);
+
+/**
+ * Walks every application route from the route table, so a route added later is covered the
+ * moment it exists: it must declare access and audit policies and input schemas (enforced
+ * at start-up), refuse strangers, refuse wrong roles and refuse state changes without CSRF.
+ */
+describe('the route table', () => {
+  let t: TestApp;
+  const sessions = new Map<Role, SignedInSession>();
+  beforeAll(async () => {
+    t = await startTestApp();
+    for (const role of ROLES) {
+      const service = role === 'counsellor' || role === 'team_lead' ? 'backup' : undefined;
+      const user = await newUser(t.app, t.clock, { role, service, totp: true });
+      sessions.set(role, await signIn(t.app, t.clock, user));
+    }
+  });
+  afterAll(() => t.close());
+
+  const protectedRoutes = () => t.app.routeTable.filter((route) => route.access !== 'public');
+
+  it('lists the routes this app has, each with access and audit policies', () => {
+    expect(t.app.routeTable.length).toBeGreaterThan(10);
+    for (const route of t.app.routeTable) {
+      expect(route.access, `${route.method} ${route.url}`).toBeDefined();
+      expect(route.audit, `${route.method} ${route.url}`).toBeDefined();
+    }
+    expect(
+      t.app.routeTable
+        .filter((route) => route.access === 'public')
+        .map((r) => `${r.method} ${r.url}`)
+        .sort(),
+    ).toEqual([
+      'GET /api/health',
+      'GET /api/openapi.json',
+      'GET /api/setup',
+      'POST /api/auth/login',
+      'POST /api/setup/admin',
+    ]);
+  });
+
+  it('answers 401 unauthenticated on every protected route without a session', async () => {
+    for (const route of protectedRoutes()) {
+      const response = await t.app.inject({
+        method: route.method as 'GET',
+        url: urlOf(route.url),
+        payload: route.method === 'GET' ? undefined : {},
+      });
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
+      expect(response.json().error).toBe('unauthenticated');
+    }
+  });
+
+  it('answers 403 csrf on every state-changing route with a missing or wrong token', async () => {
+    const session = sessions.get('admin')!;
+    const changing = protectedRoutes().filter((route) => route.method !== 'GET');
+    expect(changing.length).toBeGreaterThan(5);
+    for (const route of changing) {
+      const url = urlOf(route.url);
+      const missing = await t.app.inject({
+        method: route.method as 'POST',
+        url,
+        payload: {},
+        headers: { cookie: session.cookie },
+      });
+      expect(missing.statusCode, `${route.method} ${route.url}`).toBe(403);
+      expect(missing.json().error).toBe('csrf');
+      const wrong = await t.app.inject({
+        method: route.method as 'POST',
+        url,
+        payload: {},
+        headers: {
+          cookie: session.cookie,
+          'x-csrf-token': `${session.csrfToken.slice(0, -4)}AAAA`,
+        },
+      });
+      expect(wrong.statusCode, `${route.method} ${route.url}`).toBe(403);
+      expect(wrong.json().error).toBe('csrf');
+    }
+  });
+
+  it('answers 403 forbidden to every role a route does not admit', async () => {
+    let checked = 0;
+    for (const route of protectedRoutes()) {
+      if (!Array.isArray(route.access)) continue;
+      for (const role of ROLES.filter((r) => !(route.access as readonly Role[]).includes(r))) {
+        const response = await asUser(t.app, sessions.get(role)!)(
+          route.method as 'GET',
+          urlOf(route.url),
+          route.method === 'GET' ? undefined : {},
+        );
+        expect(response.statusCode, `${role} ${route.method} ${route.url}`).toBe(403);
+        expect(response.json().error).toBe('forbidden');
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  it('writes an access-denied audit event for each denial', async () => {
+    const { withClient } = await import('../../server/database/pg-client.ts');
+    const rows = await withClient(t.database.ownerUrl, (client) =>
+      client.query(
+        `SELECT reason, count(*)::int AS n FROM audit_events WHERE action = 'access.denied' GROUP BY reason`,
+      ),
+    );
+    const byReason = Object.fromEntries(rows.rows.map((row) => [row.reason, row.n]));
+    expect(byReason.unauthenticated).toBeGreaterThan(5);
+    expect(byReason.csrf).toBeGreaterThan(5);
+    expect(byReason.forbidden).toBeGreaterThan(10);
+  });
+});
