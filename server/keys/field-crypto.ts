@@ -1,4 +1,17 @@
-import { decryptString, encryptField, shredDataKey, type FieldValue } from '../../crypto/index.ts';
+import {
+  blindIndex,
+  decryptBoolean,
+  decryptDate,
+  decryptJson,
+  decryptNumber,
+  decryptString,
+  encryptField,
+  shredDataKey,
+  type FieldPlace,
+  type FieldValue,
+  type JsonValue,
+  type KeyScope,
+} from '../../crypto/index.ts';
 import type { DbClient } from '../database/db-client.ts';
 import type { DataKeyOwnerRef } from '../repositories/key.repository.ts';
 import type { Keyring } from './keyring.ts';
@@ -27,7 +40,53 @@ export interface FieldCrypto {
     blob: Uint8Array,
     client: DbClient,
   ): Promise<string>;
+  /**
+   * Decrypts several fields of one owner with one key fetch. `null` blobs stay null. The
+   * decoder says what type each field must have; a mismatch throws.
+   */
+  decryptMany<T extends Record<string, FieldDecoder>>(
+    owner: DataKeyOwnerRef,
+    fields: { [K in keyof T]: { location: FieldLocation; blob: Uint8Array | null; as: T[K] } },
+    client: DbClient,
+  ): Promise<{ [K in keyof T]: DecodedField<T[K]> | null }>;
+  /**
+   * Encrypts several fields of one owner with one key fetch (created on first use). `null`
+   * and `undefined` values give `null`.
+   */
+  encryptMany<K extends string>(
+    owner: DataKeyOwnerRef,
+    fields: Record<K, { location: FieldLocation; value: FieldValue | null | undefined }>,
+    client: DbClient,
+  ): Promise<Record<K, Uint8Array<ArrayBuffer> | null>>;
+  /**
+   * Keyed, truncated hash of a normalised value for exact-match search (SECURITY.md, blind
+   * indexes). The same value in another service gives an unrelated index.
+   */
+  blindIndex(
+    scope: KeyScope,
+    field: string,
+    value: string,
+  ): Promise<{ value: number; keyVersion: number }>;
 }
+
+export type FieldDecoder = 'string' | 'number' | 'boolean' | 'date' | 'json';
+type DecodedField<D extends FieldDecoder> = D extends 'string'
+  ? string
+  : D extends 'number'
+    ? number
+    : D extends 'boolean'
+      ? boolean
+      : D extends 'date'
+        ? Date
+        : JsonValue;
+
+const DECODERS = {
+  string: decryptString,
+  number: decryptNumber,
+  boolean: decryptBoolean,
+  date: decryptDate,
+  json: decryptJson,
+} as const;
 
 export function createFieldCrypto(keyring: Keyring): FieldCrypto {
   async function withKey<T>(
@@ -50,6 +109,40 @@ export function createFieldCrypto(keyring: Keyring): FieldCrypto {
         // beyond this field's own bytes may ever travel towards the database.
         Uint8Array.from(encryptField(key, { scope: owner.scope, ...location }, value)),
       ),
+    async decryptMany(owner, fields, client) {
+      return withKey(owner, client, false, (key) => {
+        const out: Record<string, unknown> = {};
+        for (const [name, field] of Object.entries(fields) as [
+          string,
+          { location: FieldLocation; blob: Uint8Array | null; as: FieldDecoder },
+        ][]) {
+          const place: FieldPlace = { scope: owner.scope, ...field.location };
+          out[name] = field.blob === null ? null : DECODERS[field.as](key, place, field.blob);
+        }
+        return out as never;
+      });
+    },
+    async encryptMany(owner, fields, client) {
+      return withKey(owner, client, true, (key) => {
+        const out: Record<string, Uint8Array<ArrayBuffer> | null> = {};
+        for (const [name, field] of Object.entries(fields) as [
+          string,
+          { location: FieldLocation; value: FieldValue | null | undefined },
+        ][]) {
+          out[name] =
+            field.value === null || field.value === undefined
+              ? null
+              : Uint8Array.from(
+                  encryptField(key, { scope: owner.scope, ...field.location }, field.value),
+                );
+        }
+        return out as never;
+      });
+    },
+    async blindIndex(scope, field, value) {
+      const subkeys = await keyring.currentSubkeys(scope);
+      return blindIndex(subkeys.blindIndexKey(field), value);
+    },
     decryptString: (owner, location, blob, client) =>
       withKey(owner, client, false, (key) =>
         decryptString(key, { scope: owner.scope, ...location }, blob),
