@@ -34,7 +34,15 @@ try {
     await database?.close();
   });
   await app.listen({ host: config.http.host, port: config.http.port });
-  logger.info(`casework is ready at http://${config.http.host}:${config.http.port}`);
+  const baseUrl = `http://${config.http.host}:${config.http.port}`;
+  logger.info(`casework is ready at ${baseUrl}`);
+  const setupLink = await app.services.firstAdmin.setupLink(baseUrl);
+  if (setupLink) {
+    // For the person at the terminal, not the log stream: a plain line that is easy to copy.
+    process.stdout.write(
+      `\nNo administrator exists yet. Create the first one in the browser (valid 24 hours, once):\n\n  ${setupLink}\n\nor: npx casework user create --username NAME --role admin --password-stdin\n\n`,
+    );
+  }
 } catch (error) {
   // One clear line, nothing half-started (API.md).
   process.stderr.write(`casework: ${(error as Error).message}\n`);

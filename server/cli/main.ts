@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../config/load-config.ts';
 import { openDatabase } from '../database/open-database.ts';
+import { userCommands } from './user-commands.ts';
 
 const program = new Command()
   .name('casework')
@@ -27,10 +28,13 @@ program
     console.log('the database is up to date');
   });
 
+program.addCommand(userCommands());
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
+  // AppError messages are written for people; anything else is one line too.
   process.stderr.write(`casework: ${(error as Error).message}\n`);
   process.exit(1);
 }
