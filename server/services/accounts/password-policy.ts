@@ -11,7 +11,9 @@ import { AppError } from '../../errors/app-error.ts';
  */
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 128;
-const MIN_SCORE = 3; // zxcvbn: "safely unguessable: moderate protection from offline attacks"
+// zxcvbn 4 = at least 10^10 guesses. These accounts guard the records of people at risk, and a
+// stolen hash database must not fall to a season-and-year password (Sommer2024Sommer scores 3).
+const MIN_SCORE = 4;
 
 const PRODUCT_WORDS = ['casework', 'backup', 'comeback', 'beratung', 'fallverwaltung', 'vbrg'];
 

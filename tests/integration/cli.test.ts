@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withClient } from '../../server/database/pg-client.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-cluster.ts';
+import { REPOSITORY_ROOT } from '../support/test-config.ts';
+
+const run = promisify(execFile);
+const BIN = path.join(REPOSITORY_ROOT, 'bin', 'casework.js');
+
+describe('npx casework', () => {
+  let database: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    env = {
+      ...process.env,
+      DATABASE_URL: database.appUrl,
+      CASEWORK_MIGRATION_DATABASE_URL: database.ownerUrl,
+      CASEWORK_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
+      CASEWORK_LOG_LEVEL: 'silent',
+    };
+  });
+  afterAll(() => database.drop());
+
+  const casework = (args: string[], input?: string) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        [BIN, ...args],
+        { env, cwd: REPOSITORY_ROOT },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+      child.stdin?.end(input ?? '');
+    });
+
+  it('--help lists the commands of API.md', async () => {
+    const { stdout } = await run(process.execPath, [BIN, '--help'], { env });
+    expect(stdout).toContain('user');
+    expect(stdout).toContain('migrate');
+    const user = await run(process.execPath, [BIN, 'user', 'create', '--help'], { env });
+    expect(user.stdout).toContain('--password-stdin');
+  });
+
+  it('user create makes an account from a password on stdin and prints its id', async () => {
+    const result = await casework(
+      ['user', 'create', '--username', 'Erste.Admin', '--role', 'admin', '--password-stdin'],
+      'Leuchtturm Brezel Gewitter Akkordeon\n',
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const id = result.stdout.trim();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const row = await withClient(database.ownerUrl, (client) =>
+      client.query('SELECT username, role, password_hash FROM users WHERE id = $1', [id]),
+    );
+    expect(row.rows[0]).toMatchObject({ username: 'erste.admin', role: 'admin' });
+    expect(row.rows[0].password_hash).toMatch(/^\$argon2id\$/);
+    const audit = await withClient(database.ownerUrl, (client) =>
+      client.query(`SELECT action, actor_id FROM audit_events WHERE target_id = $1`, [id]),
+    );
+    expect(audit.rows).toEqual([{ action: 'admin.user_create', actor_id: null }]);
+  });
+
+  it.each([
+    [['user', 'create', '--username', 'x1y', '--role', 'boss'], /argument 'boss' is invalid/],
+    [['user', 'create', '--username', 'ohne', '--role', 'counsellor'], /belongs to a service/],
+    [
+      ['user', 'create', '--username', 'schwach', '--role', 'auditor', '--password-stdin'],
+      /at least 12 characters/,
+    ],
+    [['frobnicate'], /unknown command/],
+  ])('refuses %o with a clear message and a non-zero exit', async (args, message) => {
+    const result = await casework(args, 'kurz\n');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(message);
+  });
+});

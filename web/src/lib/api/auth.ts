@@ -1,0 +1,49 @@
+import { apiRequest, setCsrfToken } from './client';
+import type {
+  ChangePasswordRequest,
+  LoginRequest,
+  LoginResponse,
+  MeResponse,
+  TotpConfirmRequest,
+  TotpConfirmResponse,
+  TotpSetupResponse,
+  UnlockRequest,
+} from './types';
+
+// The routes under /api/auth. Login and `me` hand out the CSRF token every later write needs.
+
+export async function login(request: LoginRequest): Promise<LoginResponse> {
+  const response = await apiRequest<LoginResponse>('POST', '/api/auth/login', request);
+  setCsrfToken(response.csrfToken);
+  return response;
+}
+
+export async function fetchMe(): Promise<MeResponse> {
+  const response = await apiRequest<MeResponse>('GET', '/api/auth/me');
+  setCsrfToken(response.csrfToken);
+  return response;
+}
+
+export function logout(): Promise<void> {
+  return apiRequest<void>('POST', '/api/auth/logout');
+}
+
+export function setupTotp(): Promise<TotpSetupResponse> {
+  return apiRequest<TotpSetupResponse>('POST', '/api/auth/totp/setup');
+}
+
+export function confirmTotp(request: TotpConfirmRequest): Promise<TotpConfirmResponse> {
+  return apiRequest<TotpConfirmResponse>('POST', '/api/auth/totp/confirm', request);
+}
+
+export function changePassword(request: ChangePasswordRequest): Promise<void> {
+  return apiRequest<void>('POST', '/api/auth/password', request);
+}
+
+export function lockSession(): Promise<void> {
+  return apiRequest<void>('POST', '/api/auth/lock');
+}
+
+export function unlockSession(request: UnlockRequest): Promise<void> {
+  return apiRequest<void>('POST', '/api/auth/unlock', request);
+}

@@ -1,0 +1,120 @@
+import type { ErrorBody } from './types';
+
+/** Codes the client sets itself when no usable answer came back from the server. */
+export const NETWORK_ERROR = 'network';
+export const UNAVAILABLE_ERROR = 'unavailable';
+
+/** Refusals caused by the state of the session rather than by the request itself. */
+export type SessionProblem =
+  'unauthenticated' | 'totp_enrollment_required' | 'password_change_required' | 'screen_locked';
+const SESSION_PROBLEMS: ReadonlySet<string> = new Set<SessionProblem>([
+  'unauthenticated',
+  'totp_enrollment_required',
+  'password_change_required',
+  'screen_locked',
+]);
+
+// A hanging request should end in a clear message, not an endless "please wait".
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly status: number;
+  readonly code: string;
+  /** The request body property the server blames, when it names one. */
+  readonly field: string | undefined;
+
+  constructor(status: number, code: string, message: string, field?: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.field = field;
+  }
+}
+
+export interface ClientHooks {
+  /** The server accepted a request, so its idle clock for this session started over. */
+  onContact?: () => void;
+  onSessionProblem?: (problem: SessionProblem) => void;
+}
+
+let hooks: ClientHooks = {};
+// Kept in memory only: a token in storage would outlive the session and be readable by any
+// script that ever ran on this origin.
+let csrfToken: string | null = null;
+
+export function setClientHooks(next: ClientHooks): void {
+  hooks = next;
+}
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Calls a same-origin JSON route and returns its parsed body, or throws an ApiError. */
+export async function apiRequest<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
+
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      // Answers carry case data; they must not be kept in the browser's HTTP cache.
+      cache: 'no-store',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch {
+    throw new ApiError(0, NETWORK_ERROR, 'The server could not be reached.');
+  }
+
+  const payload = await readJson(response);
+  if (payload === INVALID_JSON) {
+    // A proxy error page or a static server without the API: nothing from our server.
+    throw new ApiError(response.status, UNAVAILABLE_ERROR, 'The server gave no usable answer.');
+  }
+  if (response.ok) {
+    hooks.onContact?.();
+    return payload as T;
+  }
+
+  const error = toApiError(response.status, payload);
+  if (SESSION_PROBLEMS.has(error.code)) hooks.onSessionProblem?.(error.code as SessionProblem);
+  throw error;
+}
+
+const INVALID_JSON = Symbol('invalid JSON');
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text().catch(() => null);
+  if (text === null) return INVALID_JSON;
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return INVALID_JSON;
+  }
+}
+
+function toApiError(status: number, payload: unknown): ApiError {
+  if (isErrorBody(payload)) {
+    return new ApiError(status, payload.error, payload.message, payload.field);
+  }
+  return new ApiError(status, UNAVAILABLE_ERROR, `The server answered ${status}.`);
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== 'object' || value === null) return false;
+  const { error, message, field } = value as Record<string, unknown>;
+  return (
+    typeof error === 'string' &&
+    typeof message === 'string' &&
+    (field === undefined || typeof field === 'string')
+  );
+}

@@ -1,0 +1,48 @@
+import { addMessages, init, locale } from 'svelte-i18n';
+import de from './locales/de.json';
+import en from './locales/en.json';
+
+export const LOCALES = ['de', 'en'] as const;
+export type AppLocale = (typeof LOCALES)[number];
+
+/** The shape of svelte-i18n's `$_`, for code outside components that formats messages. */
+export type Translate = (
+  id: string,
+  options?: { values?: Record<string, string | number> },
+) => string;
+
+const DEFAULT_LOCALE: AppLocale = 'de';
+const STORAGE_KEY = 'casework.locale';
+
+export function isAppLocale(value: unknown): value is AppLocale {
+  return LOCALES.includes(value as AppLocale);
+}
+
+// Storage can be unavailable (privacy settings); the app then simply starts in German.
+function readStoredLocale(): AppLocale {
+  try {
+    const stored = localStorage.getItem(STORAGE_KEY);
+    return isAppLocale(stored) ? stored : DEFAULT_LOCALE;
+  } catch {
+    return DEFAULT_LOCALE;
+  }
+}
+
+export function setLocale(next: AppLocale): void {
+  locale.set(next);
+  try {
+    localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    // Not remembered across visits, but the switch still applies to this one.
+  }
+}
+
+// Messages are bundled rather than fetched: two small files, and no loading state to handle.
+addMessages('de', de);
+addMessages('en', en);
+init({ fallbackLocale: DEFAULT_LOCALE, initialLocale: readStoredLocale() });
+
+// Screen readers and hyphenation follow <html lang>, so it tracks the chosen language.
+locale.subscribe((value) => {
+  if (isAppLocale(value)) document.documentElement.lang = value;
+});

@@ -1,0 +1,42 @@
+import type { Role } from './api/types';
+
+export interface NavItem {
+  path: '/cases' | '/appointments' | '/stats' | '/audit' | '/admin/users';
+  /** i18n key of the link text. */
+  label: string;
+  /** i18n key of the one-line explanation on the start page. */
+  description: string;
+}
+
+const cases: NavItem = { path: '/cases', label: 'nav.cases', description: 'nav.casesDescription' };
+const appointments: NavItem = {
+  path: '/appointments',
+  label: 'nav.appointments',
+  description: 'nav.appointmentsDescription',
+};
+const statistics: NavItem = {
+  path: '/stats',
+  label: 'nav.statistics',
+  description: 'nav.statisticsDescription',
+};
+const auditLog: NavItem = {
+  path: '/audit',
+  label: 'nav.auditLog',
+  description: 'nav.auditLogDescription',
+};
+const users: NavItem = {
+  path: '/admin/users',
+  label: 'nav.users',
+  description: 'nav.usersDescription',
+};
+
+/**
+ * The sections each role works in, in menu order. Only a convenience: the server decides what
+ * a role may see, and answers 403 wherever this table is wrong.
+ */
+export const NAV_ITEMS_BY_ROLE: Readonly<Record<Role, readonly NavItem[]>> = {
+  counsellor: [cases, appointments],
+  team_lead: [statistics],
+  auditor: [auditLog],
+  admin: [users],
+};
