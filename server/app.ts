@@ -12,6 +12,7 @@ import { accessControlPlugin } from './plugins/access-control.ts';
 import { appContextPlugin } from './plugins/app-context.ts';
 import { sessionPlugin } from './plugins/session.ts';
 import adminUserRoutes from './routes/admin/users.ts';
+import auditRoutes from './routes/audit/index.ts';
 import authRoutes from './routes/auth/index.ts';
 import setupRoutes from './routes/setup/index.ts';
 import type { Config } from './config/config.schema.ts';
@@ -129,6 +130,7 @@ export async function buildApp(
   });
   await app.register(adminUserRoutes, { clock });
   await app.register(setupRoutes);
+  await app.register(auditRoutes);
   await app.register(webAppPlugin, { webDir: config.webDir });
 
   return app;

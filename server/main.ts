@@ -11,8 +11,10 @@ import { openDatabase, type OpenedDatabase } from './database/open-database.ts';
 import { loadMasterKey } from './keys/master-key.ts';
 import { loggerOptions } from './logging.ts';
 import { ensureWebBuild } from './web-build.ts';
+import { startSealerProcess, type SealerProcess } from './audit/sealer-process.ts';
 
 let database: OpenedDatabase | undefined;
+let sealer: SealerProcess | undefined;
 
 try {
   const config = loadConfig();
@@ -22,6 +24,14 @@ try {
   await loadMasterKey(config.masterKey, log);
   await ensureWebBuild(config.webDir, log);
   database = await openDatabase(config, { log });
+  if (config.audit.sealer === 'child') {
+    sealer = await startSealerProcess({
+      databaseUrl: database.url,
+      signingKeyFile: config.audit.signingKeyFile,
+      intervalSeconds: config.audit.checkpointIntervalSeconds,
+      log,
+    });
+  }
 
   const app = await buildApp(
     { ...config, database: { ...config.database, url: database.url } },
@@ -31,6 +41,7 @@ try {
     if (err) logger.error({ err: { type: err.name, stack: err.stack } }, 'stopping after an error');
     else logger.info(`${signal ?? 'stop'}: finishing requests and stopping`);
     await app.close();
+    await sealer?.stop();
     await database?.close();
   });
   await app.listen({ host: config.http.host, port: config.http.port });
@@ -46,6 +57,7 @@ try {
 } catch (error) {
   // One clear line, nothing half-started (API.md).
   process.stderr.write(`casework: ${(error as Error).message}\n`);
+  await sealer?.stop().catch(() => undefined);
   await database?.close().catch(() => undefined);
   process.exit(1);
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { openDatabase } from '../database/open-database.ts';
@@ -18,9 +19,10 @@ export async function withApp<T>(work: (app: FastifyInstance) => Promise<T>): Pr
   const database = await openDatabase(config, { log: () => {}, attachToRunning: true });
   let app: FastifyInstance | undefined;
   try {
+    // Standard output carries the command's answer only; errors go to standard error.
     app = await buildApp(
-      { ...config, logLevel: 'warn', database: { ...config.database, url: database.url } },
-      {},
+      { ...config, database: { ...config.database, url: database.url } },
+      { loggerInstance: pino({ level: 'error' }, pino.destination(2)) },
     );
     await app.ready();
     return await work(app);

@@ -36,6 +36,12 @@ export const EnvironmentSchema = Type.Object({
     { default: 'truncated' },
   ),
   CASEWORK_WEB_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  CASEWORK_AUDIT_SIGNING_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  CASEWORK_AUDIT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  CASEWORK_AUDIT_SEALER: Type.Union([Type.Literal('child'), Type.Literal('external')], {
+    default: 'child',
+  }),
+  CASEWORK_CHECKPOINT_INTERVAL_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 300 }),
 });
 
 export type Environment = Type.Static<typeof EnvironmentSchema>;
@@ -58,5 +64,13 @@ export interface Config {
   totp: TotpPolicy;
   logLevel: Environment['CASEWORK_LOG_LEVEL'];
   session: { idleMinutes: number; absoluteHours: number };
-  audit: { clientAddress: ClientAddressPolicy };
+  audit: {
+    clientAddress: ClientAddressPolicy;
+    /** Read only by the sealer process (SECURITY.md, access log). */
+    signingKeyFile: string;
+    publicKeyFile: string;
+    /** `child`: npm start runs the sealer; `external`: it runs as a service of its own. */
+    sealer: 'child' | 'external';
+    checkpointIntervalSeconds: number;
+  };
 }

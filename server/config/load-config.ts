@@ -42,6 +42,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const dataDir = path.resolve(env_.CASEWORK_DATA_DIR);
+  const signingKeyFile = path.resolve(
+    env_.CASEWORK_AUDIT_SIGNING_KEY_FILE ?? path.join(dataDir, 'audit-signing.key'),
+  );
   return {
     http: { host: env_.HOST, port: env_.PORT, trustProxy: env_.CASEWORK_TRUST_PROXY },
     database: {
@@ -61,7 +64,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleMinutes: env_.CASEWORK_SESSION_IDLE_MINUTES,
       absoluteHours: env_.CASEWORK_SESSION_ABSOLUTE_HOURS,
     },
-    audit: { clientAddress: env_.CASEWORK_AUDIT_CLIENT_ADDRESS },
+    audit: {
+      clientAddress: env_.CASEWORK_AUDIT_CLIENT_ADDRESS,
+      signingKeyFile: signingKeyFile,
+      publicKeyFile: path.resolve(env_.CASEWORK_AUDIT_PUBLIC_KEY_FILE ?? `${signingKeyFile}.pub`),
+      sealer: env_.CASEWORK_AUDIT_SEALER,
+      checkpointIntervalSeconds: env_.CASEWORK_CHECKPOINT_INTERVAL_SECONDS,
+    },
   };
 }
 

@@ -12,17 +12,26 @@ export const ERROR_STATUS = {
   totp_required: 401,
   forbidden: 403,
   csrf: 403,
+  /** A feature of the other counselling service (e.g. incidents are BackUp's). */
+  not_for_service: 403,
+  /** A risk-level change must be confirmed by a second counsellor (ComeBack). */
+  four_eyes_required: 403,
   totp_enrollment_required: 403,
   password_change_required: 403,
   not_found: 404,
   conflict: 409,
   screen_locked: 423,
   setup_closed: 410,
+  /** The record's data key was destroyed on purpose (crypto-shredding). */
+  record_erased: 410,
   payload_too_large: 413,
   locked: 429,
   rate_limited: 429,
   internal: 500,
+  /** A stored ciphertext did not decrypt: damaged or tampered with. Audited, never shown. */
+  record_unreadable: 500,
   database_unavailable: 503,
+  service_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -27,12 +27,19 @@ import {
   type FirstAdminService,
 } from '../services/accounts/first-admin.service.ts';
 import { createAuditLog, type AuditLog } from '../services/audit-log.ts';
+import { readVerifier } from '../audit/signing-key.ts';
+import { createCheckpointRepository } from '../repositories/checkpoint.repository.ts';
+import {
+  createAccessLogService,
+  type AccessLogService,
+} from '../services/audit/access-log.service.ts';
 
 export interface AppServices {
   auth: AuthService;
   accounts: AccountAdminService;
   firstAdmin: FirstAdminService;
   audit: AuditLog;
+  accessLog: AccessLogService;
 }
 
 /** What plugins (not routes) need directly: the health check and the session and user stores. */
@@ -69,7 +76,8 @@ export const appContextPlugin = fp(
     const fields = createFieldCrypto(keyring);
     const users = createUserRepository(db, fields);
     const sessions = createSessionRepository(db);
-    const audit = createAuditLog(createAuditRepository(db), config.audit.clientAddress);
+    const audits = createAuditRepository(db, clock);
+    const audit = createAuditLog(audits, config.audit.clientAddress);
     const accounts = createAccountAdminService({ users, sessions, audit });
 
     app.decorate('repositories', { health: createHealthRepository(db), sessions, users });
@@ -84,6 +92,14 @@ export const appContextPlugin = fp(
         clock,
       }),
       audit,
+      accessLog: createAccessLogService({
+        audits,
+        checkpoints: createCheckpointRepository(db),
+        users,
+        audit,
+        clock,
+        verifier: () => readVerifier(config.audit.publicKeyFile),
+      }),
     });
   },
   { name: 'app-context' },

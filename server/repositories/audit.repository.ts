@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { chainLink, GENESIS_LINK } from '../../crypto/index.ts';
+import { chainedContent, type AuditRow } from '../audit/audit-event-record.ts';
+import type { Clock } from '../clock.ts';
 import type { DbClient } from '../database/db-client.ts';
 import type { Database } from '../database/prisma-client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 
 export type AuditOutcome = 'allowed' | 'denied' | 'failed';
 
@@ -13,50 +17,129 @@ export interface AuditEntry {
   outcome: AuditOutcome;
   targetType?: string | null;
   targetId?: string | null;
+  caseNumber?: string | null;
   reason?: string | null;
+  /** A detail that could say something about a person, already encrypted under its case key. */
+  detail?: { ciphertext: Uint8Array<ArrayBuffer>; digest: Uint8Array<ArrayBuffer> } | null;
   clientAddress: string | null;
   requestId: string | null;
 }
 
-export interface StoredAuditEvent extends Required<AuditEntry> {
-  id: string;
-  at: Date;
+export interface AuditFilter {
+  actorId?: string;
+  action?: string;
+  outcome?: AuditOutcome;
+  caseNumber?: string;
+  targetId?: string;
+  from?: Date;
+  to?: Date;
+  /** Keyset pagination: events older than this sequence number. */
+  beforeSeq?: bigint;
+  limit: number;
 }
 
-export function createAuditRepository(db: Database) {
+// Any constant: serialises appends so that concurrent requests cannot fork the chain. Held
+// until the writing transaction commits (pg_advisory_xact_lock).
+const CHAIN_LOCK = 72_707_370;
+
+const ROW_SELECT = {
+  id: true,
+  seq: true,
+  at: true,
+  actorId: true,
+  actorRole: true,
+  actorService: true,
+  action: true,
+  outcome: true,
+  targetType: true,
+  targetId: true,
+  caseNumber: true,
+  reason: true,
+  detailDigest: true,
+  clientAddress: true,
+  requestId: true,
+  link: true,
+} as const;
+
+const isTransaction = (client: DbClient): client is Prisma.TransactionClient =>
+  !('$transaction' in client);
+
+/** The access log: append-only and hash-chained (SECURITY.md, access log). */
+export function createAuditRepository(db: Database, clock: Clock) {
+  async function appendInTransaction(tx: Prisma.TransactionClient, entry: AuditEntry) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`;
+    const last = await tx.auditEvent.findFirst({
+      orderBy: { seq: 'desc' },
+      select: { seq: true, link: true },
+    });
+    const row: Omit<AuditRow, 'link'> = {
+      id: randomUUID(),
+      seq: (last?.seq ?? 0n) + 1n,
+      at: clock.now(),
+      actorId: entry.actorId,
+      actorRole: entry.actorRole,
+      actorService: entry.actorService,
+      action: entry.action,
+      outcome: entry.outcome,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      caseNumber: entry.caseNumber ?? null,
+      reason: entry.reason ?? null,
+      detailDigest: entry.detail?.digest ?? null,
+      clientAddress: entry.clientAddress,
+      requestId: entry.requestId,
+    };
+    const link = Uint8Array.from(chainLink(last?.link ?? GENESIS_LINK, chainedContent(row)));
+    await tx.auditEvent.create({
+      data: {
+        ...row,
+        detailDigest: row.detailDigest ? Uint8Array.from(row.detailDigest) : null,
+        detail: entry.detail?.ciphertext ?? null,
+        link,
+      },
+    });
+  }
+
   return {
+    /**
+     * Appends in the caller's transaction (a write and its event commit together or not at
+     * all), or in a transaction of its own.
+     */
     async append(entry: AuditEntry, client: DbClient = db): Promise<void> {
-      await client.auditEvent.create({
-        data: {
-          id: randomUUID(),
-          actorId: entry.actorId,
-          actorRole: entry.actorRole,
-          actorService: entry.actorService,
-          action: entry.action,
-          outcome: entry.outcome,
-          targetType: entry.targetType ?? null,
-          targetId: entry.targetId ?? null,
-          reason: entry.reason ?? null,
-          clientAddress: entry.clientAddress,
-          requestId: entry.requestId,
-        },
-      });
+      if (isTransaction(client)) return appendInTransaction(client, entry);
+      await db.$transaction((tx) => appendInTransaction(tx, entry));
     },
 
-    async list(
-      filter: { actorId?: string; action?: string; from?: Date; to?: Date; limit: number },
-      client: DbClient = db,
-    ): Promise<StoredAuditEvent[]> {
-      const rows = await client.auditEvent.findMany({
+    async list(filter: AuditFilter, client: DbClient = db) {
+      return client.auditEvent.findMany({
         where: {
           actorId: filter.actorId,
           action: filter.action,
+          outcome: filter.outcome,
+          caseNumber: filter.caseNumber,
+          targetId: filter.targetId,
           at: { gte: filter.from, lt: filter.to },
+          seq: filter.beforeSeq === undefined ? undefined : { lt: filter.beforeSeq },
         },
-        orderBy: { at: 'desc' },
+        orderBy: { seq: 'desc' },
         take: filter.limit,
+        select: { ...ROW_SELECT, detail: true },
       });
-      return rows.map((row) => ({ ...row, outcome: row.outcome as AuditOutcome }));
+    },
+
+    /** Events in chain order after `afterSeq`, for verification and export. */
+    async range(afterSeq: bigint, limit: number): Promise<AuditRow[]> {
+      return db.auditEvent.findMany({
+        where: { seq: { gt: afterSeq } },
+        orderBy: { seq: 'asc' },
+        take: limit,
+        select: ROW_SELECT,
+      });
+    },
+
+    async linkAt(seq: bigint): Promise<Uint8Array | null> {
+      const row = await db.auditEvent.findUnique({ where: { seq }, select: { link: true } });
+      return row?.link ?? null;
     },
   };
 }

@@ -127,7 +127,9 @@ export function createAuthService(deps: {
       }
       const rehashed = needsRehash(user.passwordHash) ? await hashPassword(input.password) : null;
       await users.recordSuccessfulLogin(user.id, rehashed);
-      await audit.record(context, {
+      // A successful sign-in is the user's own act; failed attempts name the user only as target.
+      const actor = { userId: user.id, username: user.username, role: user.role, service: user.service };
+      await audit.record({ ...context, actor }, {
         action: 'auth.login',
         outcome: 'allowed',
         targetType: 'user',

@@ -1,0 +1,111 @@
+import {
+  CheckpointError,
+  verifyChain,
+  verifyCheckpoint,
+  type ChainHead,
+  type CheckpointVerifier,
+} from '../../crypto/index.ts';
+import type { AuditRepository } from '../repositories/audit.repository.ts';
+import type { StoredCheckpoint } from '../repositories/checkpoint.repository.ts';
+import { chainedContent, type AuditRow } from './audit-event-record.ts';
+
+export const ACCESS_LOG_ORIGIN = 'casework/access-log';
+const BATCH = 10_000;
+
+export type VerificationReport =
+  | { ok: true; checked: number; lastCheckpoint: { size: number; at: string } | null }
+  | {
+      ok: false;
+      checked: number;
+      firstBadEventId?: string;
+      firstBadSeq?: number;
+      reason: string;
+      lastCheckpoint: { size: number; at: string } | null;
+    };
+
+/** Checks the signatures of stored checkpoints; a forged one is a failure, not a skip. */
+export function verifiedHeads(
+  checkpoints: readonly StoredCheckpoint[],
+  verifier: CheckpointVerifier,
+): { heads: ChainHead[]; forged?: StoredCheckpoint } {
+  const heads: ChainHead[] = [];
+  for (const checkpoint of checkpoints) {
+    try {
+      const verified = verifyCheckpoint(checkpoint.note, verifier, { origin: ACCESS_LOG_ORIGIN });
+      if (verified.size !== checkpoint.size) return { heads, forged: checkpoint };
+      heads.push(verified);
+    } catch (error) {
+      if (error instanceof CheckpointError) return { heads, forged: checkpoint };
+      throw error;
+    }
+  }
+  return { heads };
+}
+
+/**
+ * Recomputes the whole chain in batches and compares it with the signed checkpoint heads;
+ * reports the first event that is not proven good. Needs only the public key.
+ */
+export async function verifyAccessLog(
+  source: {
+    readRange: (afterSeq: bigint, limit: number) => Promise<AuditRow[]>;
+    checkpoints: StoredCheckpoint[];
+  },
+  verifier: CheckpointVerifier,
+): Promise<VerificationReport> {
+  const last = source.checkpoints.at(-1);
+  const lastCheckpoint = last ? { size: last.size, at: last.createdAt.toISOString() } : null;
+  const { heads, forged } = verifiedHeads(source.checkpoints, verifier);
+  if (forged) {
+    return {
+      ok: false,
+      checked: 0,
+      reason: `checkpoint at size ${forged.size} has no valid signature`,
+      lastCheckpoint,
+    };
+  }
+  let start: ChainHead | undefined;
+  let checked = 0;
+  for (;;) {
+    const rows = await source.readRange(BigInt(checked), BATCH);
+    const expectedSeq = BigInt(checked + 1);
+    const gap = rows.findIndex((row, index) => row.seq !== expectedSeq + BigInt(index));
+    const entries = (gap === -1 ? rows : rows.slice(0, gap)).map((row) => ({
+      event: chainedContent(row),
+      link: row.link,
+    }));
+    const isLastBatch = rows.length < BATCH || gap !== -1;
+    const result = verifyChain(entries, {
+      start,
+      // Heads beyond this batch are checked by later batches; at the end, all must be reached.
+      checkpoints: heads.filter((head) => head.size <= checked + entries.length || isLastBatch),
+    });
+    if (!result.ok) {
+      const bad = rows[result.firstBadIndex - checked];
+      return {
+        ok: false,
+        checked: result.firstBadIndex,
+        reason: result.reason,
+        firstBadEventId: bad?.id,
+        firstBadSeq: bad ? Number(bad.seq) : result.firstBadIndex + 1,
+        lastCheckpoint,
+      };
+    }
+    if (gap !== -1) {
+      const bad = rows[gap]!;
+      return {
+        ok: false,
+        checked: result.size,
+        reason: 'sequence_gap',
+        firstBadEventId: bad.id,
+        firstBadSeq: Number(bad.seq),
+        lastCheckpoint,
+      };
+    }
+    checked = result.size;
+    start = { size: result.size, head: result.head };
+    if (isLastBatch) return { ok: true, checked, lastCheckpoint };
+  }
+}
+
+export type { AuditRepository };

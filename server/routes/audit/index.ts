@@ -1,0 +1,97 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import {
+  AuditPage,
+  AuditQuery,
+  CheckpointView,
+  ExportQuery,
+  VerificationView,
+} from '../../schemas/audit.schema.ts';
+import { EmptyBody, errorResponses } from '../../schemas/common.schema.ts';
+
+const AUDITOR = { access: ['auditor'], audit: 'event' } as const;
+
+/** The auditor's workspace (API.md /api/audit…). Auditors never see case content. */
+export default async function auditRoutes(app: FastifyInstance) {
+  const routes = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { accessLog } = app.services;
+
+  routes.get(
+    '/api/audit',
+    {
+      config: AUDITOR,
+      schema: {
+        tags: ['audit'],
+        summary:
+          'Access-log events, newest first, filtered by actor, action, outcome, case number, period',
+        querystring: AuditQuery,
+        response: { 200: AuditPage, ...errorResponses(400) },
+      },
+    },
+    (request) => accessLog.search(request.context, request.query),
+  );
+
+  routes.get(
+    '/api/audit/verify',
+    {
+      config: AUDITOR,
+      schema: {
+        tags: ['audit'],
+        summary: 'Recompute the hash chain and check every signed checkpoint',
+        response: { 200: VerificationView },
+      },
+    },
+    (request) => accessLog.verify(request.context),
+  );
+
+  routes.post(
+    '/api/audit/checkpoint',
+    {
+      config: AUDITOR,
+      schema: {
+        tags: ['audit'],
+        summary: 'Have the sealer sign a checkpoint of the current log now',
+        body: EmptyBody,
+        response: { 200: CheckpointView, ...errorResponses(503) },
+      },
+    },
+    (request) => accessLog.checkpoint(request.context),
+  );
+
+  routes.get(
+    '/api/audit/public-key',
+    {
+      config: { access: ['auditor', 'admin'], audit: 'none' },
+      schema: {
+        tags: ['audit'],
+        summary: 'The checkpoint verifier key (public), for offline verification',
+        response: {
+          200: Type.Object({ publicKey: Type.String() }, { additionalProperties: false }),
+        },
+      },
+    },
+    async () => ({ publicKey: await accessLog.publicKey() }),
+  );
+
+  routes.get(
+    '/api/audit/export',
+    {
+      config: AUDITOR,
+      schema: {
+        tags: ['audit'],
+        summary: 'Export filtered events as CSV or JSON (the export is itself an event)',
+        querystring: ExportQuery,
+      },
+    },
+    async (request, reply) => {
+      const { format, ...search } = request.query;
+      const body = await accessLog.export(request.context, search, format);
+      const stamp = new Date().toISOString().slice(0, 10);
+      return reply
+        .header('content-disposition', `attachment; filename="access-log-${stamp}.${format}"`)
+        .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+        .send(body);
+    },
+  );
+}

@@ -1,0 +1,88 @@
+import Type from 'typebox';
+
+const Outcome = Type.Union([
+  Type.Literal('allowed'),
+  Type.Literal('denied'),
+  Type.Literal('failed'),
+]);
+
+/** An access-log event as auditors see it: who, when, what, outcome — never case content. */
+export const AuditEventView = Type.Object(
+  {
+    id: Type.String(),
+    seq: Type.Integer(),
+    at: Type.String({ format: 'date-time' }),
+    actorId: Type.Union([Type.String(), Type.Null()]),
+    actorUsername: Type.Union([Type.String(), Type.Null()]),
+    actorRole: Type.Union([Type.String(), Type.Null()]),
+    actorService: Type.Union([Type.String(), Type.Null()]),
+    action: Type.String(),
+    outcome: Outcome,
+    targetType: Type.Union([Type.String(), Type.Null()]),
+    targetId: Type.Union([Type.String(), Type.Null()]),
+    caseNumber: Type.Union([Type.String(), Type.Null()]),
+    reason: Type.Union([Type.String(), Type.Null()]),
+    /** The counsellor's stated reason for opening a case not assigned to them, if any. */
+    accessReason: Type.Union([Type.String(), Type.Null()]),
+    clientAddress: Type.Union([Type.String(), Type.Null()]),
+    requestId: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type AuditEventView = Type.Static<typeof AuditEventView>;
+
+export const AuditQuery = Type.Object(
+  {
+    actor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: 'user name or id' }),
+    ),
+    action: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    outcome: Type.Optional(Outcome),
+    caseNumber: Type.Optional(Type.String({ pattern: '^(BU|CB)-[0-9]{4}-[0-9]{4,6}$' })),
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+    before: Type.Optional(Type.Integer({ minimum: 1, description: 'events older than this seq' })),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+  },
+  { additionalProperties: false },
+);
+export type AuditQuery = Type.Static<typeof AuditQuery>;
+
+export const AuditPage = Type.Object(
+  { events: Type.Array(AuditEventView), nextBefore: Type.Union([Type.Integer(), Type.Null()]) },
+  { additionalProperties: false },
+);
+
+export const ExportQuery = Type.Object(
+  {
+    format: Type.Union([Type.Literal('csv'), Type.Literal('json')]),
+    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    action: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    outcome: Type.Optional(Outcome),
+    caseNumber: Type.Optional(Type.String({ pattern: '^(BU|CB)-[0-9]{4}-[0-9]{4,6}$' })),
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+
+export const VerificationView = Type.Object(
+  {
+    ok: Type.Boolean(),
+    checked: Type.Integer(),
+    firstBadEventId: Type.Optional(Type.String()),
+    firstBadSeq: Type.Optional(Type.Integer()),
+    reason: Type.Optional(Type.String()),
+    lastCheckpoint: Type.Union([
+      Type.Object({ size: Type.Integer(), at: Type.String() }, { additionalProperties: false }),
+      Type.Null(),
+    ]),
+  },
+  { additionalProperties: false },
+);
+export type VerificationView = Type.Static<typeof VerificationView>;
+
+export const CheckpointView = Type.Object(
+  { size: Type.Integer(), at: Type.String(), note: Type.String() },
+  { additionalProperties: false },
+);

@@ -1,0 +1,196 @@
+import type { CheckpointVerifier } from '../../../crypto/index.ts';
+import { verifyAccessLog, type VerificationReport } from '../../audit/access-log-verifier.ts';
+import type { Clock } from '../../clock.ts';
+import { AppError } from '../../errors/app-error.ts';
+import type { AuditFilter, AuditRepository } from '../../repositories/audit.repository.ts';
+import type { CheckpointRepository } from '../../repositories/checkpoint.repository.ts';
+import type { UserRepository } from '../../repositories/user.repository.ts';
+import type { AuditEventView, AuditQuery } from '../../schemas/audit.schema.ts';
+import type { RequestContext } from '../actor.ts';
+import type { AuditLog } from '../audit-log.ts';
+
+const EXPORT_LIMIT = 100_000;
+const CHECKPOINT_WAIT_MS = 10_000;
+
+export type AuditSearch = Omit<AuditQuery, 'limit' | 'before'>;
+
+/** The auditor's workspace: search, verification, checkpoints, export. Each use is audited. */
+export function createAccessLogService(deps: {
+  audits: AuditRepository;
+  checkpoints: CheckpointRepository;
+  users: UserRepository;
+  audit: AuditLog;
+  clock: Clock;
+  /** Read from the sealer's public key file; verification needs nothing else. */
+  verifier: () => Promise<CheckpointVerifier | undefined>;
+}) {
+  const { audits, checkpoints, users, audit } = deps;
+
+  async function toFilter(
+    search: AuditSearch,
+    limit: number,
+    before?: number,
+  ): Promise<AuditFilter | null> {
+    let actorId: string | undefined;
+    if (search.actor) {
+      const user = /^[0-9a-f-]{36}$/.test(search.actor)
+        ? await users.findById(search.actor)
+        : await users.findByUsername(search.actor.toLowerCase());
+      if (!user) return null; // an unknown actor has no events
+      actorId = user.id;
+    }
+    return {
+      actorId,
+      action: search.action,
+      outcome: search.outcome,
+      caseNumber: search.caseNumber,
+      from: search.from ? new Date(search.from) : undefined,
+      to: search.to ? new Date(search.to) : undefined,
+      beforeSeq: before === undefined ? undefined : BigInt(before),
+      limit,
+    };
+  }
+
+  async function views(
+    rows: Awaited<ReturnType<AuditRepository['list']>>,
+  ): Promise<AuditEventView[]> {
+    const names = new Map<string, string>();
+    for (const id of new Set(rows.flatMap((row) => (row.actorId ? [row.actorId] : [])))) {
+      const user = await users.findById(id);
+      if (user) names.set(id, user.username);
+    }
+    return rows.map((row) => ({
+      id: row.id,
+      seq: Number(row.seq),
+      at: row.at.toISOString(),
+      actorId: row.actorId,
+      actorUsername: row.actorId ? (names.get(row.actorId) ?? null) : null,
+      actorRole: row.actorRole,
+      actorService: row.actorService,
+      action: row.action,
+      outcome: row.outcome as AuditEventView['outcome'],
+      targetType: row.targetType,
+      targetId: row.targetId,
+      caseNumber: row.caseNumber,
+      reason: row.reason,
+      accessReason: null,
+      clientAddress: row.clientAddress,
+      requestId: row.requestId,
+    }));
+  }
+
+  async function verifyNow(): Promise<VerificationReport> {
+    const verifier = await deps.verifier();
+    if (!verifier) {
+      throw new AppError(
+        'internal',
+        'The access-log public key is not available (CASEWORK_AUDIT_PUBLIC_KEY_FILE).',
+      );
+    }
+    return verifyAccessLog(
+      { readRange: audits.range, checkpoints: await checkpoints.all() },
+      verifier,
+    );
+  }
+
+  return {
+    async search(context: RequestContext, query: AuditQuery) {
+      const filter = await toFilter(query, query.limit, query.before);
+      const rows = filter ? await audits.list(filter) : [];
+      await audit.record(context, {
+        action: 'audit.search',
+        outcome: 'allowed',
+        reason: `${rows.length} events`,
+      });
+      const last = rows.at(-1);
+      return {
+        events: await views(rows),
+        nextBefore: rows.length === query.limit && last ? Number(last.seq) : null,
+      };
+    },
+
+    async verify(context: RequestContext): Promise<VerificationReport> {
+      const report = await verifyNow();
+      await audit.record(context, {
+        action: 'audit.verify',
+        outcome: report.ok ? 'allowed' : 'failed',
+        reason: report.ok
+          ? `${report.checked} events`
+          : `first bad event ${report.firstBadSeq ?? '?'}`,
+      });
+      return report;
+    },
+
+    verifyNow,
+
+    /** Asks the sealer for a checkpoint and waits for it (or says it is not running). */
+    async checkpoint(context: RequestContext) {
+      const before = await checkpoints.latest();
+      await audit.record(context, { action: 'audit.checkpoint_request', outcome: 'allowed' });
+      await checkpoints.requestCheckpoint();
+      const deadline = Date.now() + CHECKPOINT_WAIT_MS;
+      while (Date.now() < deadline) {
+        const latest = await checkpoints.latest();
+        if (latest && latest.size > (before?.size ?? 0)) {
+          return { size: latest.size, at: latest.createdAt.toISOString(), note: latest.note };
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      throw new AppError(
+        'service_unavailable',
+        'The checkpoint sealer did not answer. Is it running?',
+      );
+    },
+
+    async publicKey(): Promise<string> {
+      const verifier = await deps.verifier();
+      if (!verifier) throw new AppError('not_found', 'No access-log public key is configured.');
+      const { formatVerifierKey } = await import('../../../crypto/index.ts');
+      return formatVerifierKey(verifier);
+    },
+
+    async export(context: RequestContext, search: AuditSearch, format: 'csv' | 'json') {
+      const filter = await toFilter(search, EXPORT_LIMIT);
+      const events = filter ? await views(await audits.list(filter)) : [];
+      await audit.record(context, {
+        action: 'audit.export',
+        outcome: 'allowed',
+        reason: `${format}, ${events.length} events`,
+      });
+      return format === 'json' ? JSON.stringify({ events }, null, 2) : toCsv(events);
+    },
+  };
+}
+
+export type AccessLogService = ReturnType<typeof createAccessLogService>;
+
+const CSV_COLUMNS: (keyof AuditEventView)[] = [
+  'seq',
+  'at',
+  'actorUsername',
+  'actorRole',
+  'actorService',
+  'action',
+  'outcome',
+  'targetType',
+  'targetId',
+  'caseNumber',
+  'reason',
+  'accessReason',
+  'clientAddress',
+  'requestId',
+];
+
+/** RFC 4180, with a leading quote against spreadsheet formula injection (=, +, -, @). */
+export function toCsv(events: AuditEventView[]): string {
+  const cell = (value: unknown) => {
+    let text = value === null || value === undefined ? '' : String(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  const lines = [
+    CSV_COLUMNS.join(','),
+    ...events.map((event) => CSV_COLUMNS.map((column) => cell(event[column])).join(',')),
+  ];
+  return `${lines.join('\r\n')}\r\n`;
+}

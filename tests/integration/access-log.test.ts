@@ -1,0 +1,325 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatVerifierKey, generateCheckpointSigner, signCheckpoint } from '../../crypto/index.ts';
+import { ACCESS_LOG_ORIGIN } from '../../server/audit/access-log-verifier.ts';
+import { withClient } from '../../server/database/pg-client.ts';
+import { asUser, newUser, signIn } from '../support/accounts.ts';
+import { testSealer } from '../support/audit-sealer.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+const CONTEXT = { actor: null, clientAddress: '192.0.2.10', requestId: 'test' };
+
+async function appWithSealer() {
+  let sealer: Awaited<ReturnType<typeof testSealer>> | undefined;
+  const t = await startTestApp((config) => config);
+  sealer = await testSealer(t.database.appUrl, t.clock);
+  // The app reads the public key file lazily, at each verification.
+  const publicKeyFile = sealer.publicKeyFile;
+  const restart = await startTestAppOn(t, publicKeyFile);
+  return {
+    t: restart,
+    sealer,
+    close: async () => {
+      await sealer?.close();
+      await restart.close();
+    },
+  };
+}
+
+/** A second app on the same database whose config points at the sealer's public key. */
+async function startTestAppOn(t: TestApp, publicKeyFile: string): Promise<TestApp> {
+  const { buildApp } = await import('../../server/app.ts');
+  const { testConfig } = await import('../support/test-config.ts');
+  const base = testConfig({ databaseUrl: t.database.appUrl });
+  await t.app.close();
+  const app = await buildApp(
+    { ...base, audit: { ...base.audit, publicKeyFile } },
+    { clock: t.clock },
+  );
+  return {
+    ...t,
+    app,
+    close: async () => {
+      await app.close();
+      await t.database.drop();
+    },
+  };
+}
+
+const asOwner = <T>(t: TestApp, work: (client: import('pg').Client) => Promise<T>) =>
+  withClient(t.database.superuserUrl, work);
+
+describe('the access log', () => {
+  let env: Awaited<ReturnType<typeof appWithSealer>>;
+  let t: TestApp;
+  beforeAll(async () => {
+    env = await appWithSealer();
+    t = env.t;
+    for (let i = 0; i < 30; i += 1) {
+      await t.app.services.audit.record(CONTEXT, {
+        action: 'test.event',
+        outcome: 'allowed',
+        targetType: 'probe',
+        targetId: String(i),
+      });
+    }
+    expect((await env.sealer.seal()).signed).toBe(true);
+    for (let i = 30; i < 40; i += 1) {
+      await t.app.services.audit.record(CONTEXT, {
+        action: 'test.event',
+        outcome: 'allowed',
+        targetId: String(i),
+      });
+    }
+  });
+  afterAll(() => env.close());
+
+  const verify = () => t.app.services.accessLog.verifyNow();
+
+  it('verifies when untouched, with the checkpoint checked', async () => {
+    const report = await verify();
+    expect(report).toMatchObject({ ok: true, checked: 40, lastCheckpoint: { size: 30 } });
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE, even for the owner', async () => {
+    for (const sql of [
+      `UPDATE audit_events SET action = 'x' WHERE seq = 3`,
+      `DELETE FROM audit_events WHERE seq = 3`,
+      `TRUNCATE audit_events`,
+      `UPDATE audit_checkpoints SET note = 'x'`,
+    ]) {
+      await expect(asOwner(t, (client) => client.query(sql))).rejects.toThrow(/append-only/);
+    }
+    await expect(
+      withClient(t.database.appUrl, (client) =>
+        client.query(`DELETE FROM audit_events WHERE seq = 3`),
+      ),
+    ).rejects.toThrow(/permission denied/);
+  });
+
+  describe('detects tampering done as the table owner with the triggers switched off', () => {
+    const tamper = async (sql: string) => {
+      await asOwner(t, async (client) => {
+        await client.query('BEGIN');
+        await client.query('ALTER TABLE audit_events DISABLE TRIGGER USER');
+        await client.query(sql);
+        await client.query('ALTER TABLE audit_events ENABLE TRIGGER USER');
+        await client.query('COMMIT');
+      });
+    };
+    const snapshot = () =>
+      asOwner(t, (client) => client.query('SELECT * FROM audit_events ORDER BY seq')).then(
+        (r) => r.rows,
+      );
+    const restore = async (rows: Record<string, unknown>[]) => {
+      await tamper(`DELETE FROM audit_events`);
+      for (const row of rows) {
+        const columns = Object.keys(row);
+        await tamper(
+          `INSERT INTO audit_events (${columns.map((c) => `"${c}"`).join(',')}) SELECT * FROM json_populate_record(null::audit_events, '${JSON.stringify(
+            Object.fromEntries(
+              Object.entries(row).map(([k, v]) => [
+                k,
+                v instanceof Buffer ? `\\x${v.toString('hex')}` : v,
+              ]),
+            ),
+          ).replaceAll("'", "''")}')`,
+        );
+      }
+      expect((await verify()).ok).toBe(true);
+    };
+    let original: Record<string, unknown>[];
+    beforeAll(async () => {
+      original = await snapshot();
+    });
+
+    it.each([
+      ['an edited event', `UPDATE audit_events SET outcome = 'denied' WHERE seq = 12`, 12],
+      ['a deleted event', `DELETE FROM audit_events WHERE seq = 12`, 13],
+      [
+        'an edited event after the checkpoint',
+        `UPDATE audit_events SET target_id = '999' WHERE seq = 35`,
+        35,
+      ],
+      [
+        'swapped events',
+        `UPDATE audit_events SET seq = 0 WHERE seq = 20; UPDATE audit_events SET seq = 20 WHERE seq = 21; UPDATE audit_events SET seq = 21 WHERE seq = 0`,
+        20,
+      ],
+      [
+        'an inserted event',
+        `UPDATE audit_events SET seq = seq + 1 WHERE seq >= 15; INSERT INTO audit_events (id, seq, at, action, outcome, link) VALUES (gen_random_uuid(), 15, now(), 'forged', 'allowed', '\\x00')`,
+        15,
+      ],
+    ])('%s', async (_name, sql, firstBad) => {
+      await tamper(
+        sql.includes('seq = seq + 1')
+          ? sql.replace(
+              'UPDATE audit_events SET seq = seq + 1 WHERE seq >= 15',
+              'UPDATE audit_events SET seq = seq + 1000 WHERE seq >= 15; UPDATE audit_events SET seq = seq - 999 WHERE seq >= 1015',
+            )
+          : sql,
+      );
+      const report = await verify();
+      expect(report.ok).toBe(false);
+      if (!report.ok) expect(report.firstBadSeq).toBe(firstBad);
+      await restore(original);
+    });
+
+    it('a log rewritten with recomputed links no longer matches the signed checkpoint', async () => {
+      // An attacker who recomputes every link after editing event 5 still cannot re-sign.
+      const { chainedContent } = await import('../../server/audit/audit-event-record.ts');
+      const { chainLink, GENESIS_LINK } = await import('../../crypto/index.ts');
+      const all = await asOwner(t, (client) =>
+        client.query('SELECT * FROM audit_events ORDER BY seq'),
+      );
+      let previous = GENESIS_LINK;
+      const updates: string[] = [];
+      for (const row of all.rows) {
+        const content = {
+          id: row.id,
+          seq: BigInt(row.seq),
+          at: row.at,
+          actorId: row.actor_id,
+          actorRole: row.actor_role,
+          actorService: row.actor_service,
+          action: row.action,
+          outcome: Number(row.seq) === 5 ? 'denied' : row.outcome,
+          targetType: row.target_type,
+          targetId: row.target_id,
+          caseNumber: row.case_number,
+          reason: row.reason,
+          detailDigest: row.detail_digest,
+          clientAddress: row.client_address,
+          requestId: row.request_id,
+        };
+        previous = chainLink(previous, chainedContent(content));
+        updates.push(
+          `UPDATE audit_events SET outcome = '${content.outcome}', link = '\\x${Buffer.from(previous).toString('hex')}' WHERE seq = ${row.seq}`,
+        );
+      }
+      await tamper(updates.join(';'));
+      const report = await verify();
+      expect(report).toMatchObject({ ok: false, reason: 'checkpoint_mismatch', firstBadSeq: 1 });
+      await expect(env.sealer.seal()).rejects.toThrow(
+        /not signing: the access log is inconsistent/,
+      );
+      await restore(original);
+    });
+  });
+
+  it('detects a checkpoint signed with another key', async () => {
+    const intruder = { ...generateCheckpointSigner('casework-access-log') };
+    const head = await asOwner(t, (client) =>
+      client.query(`SELECT link FROM audit_events WHERE seq = 40`),
+    );
+    const forged = signCheckpoint(intruder, {
+      origin: ACCESS_LOG_ORIGIN,
+      size: 40,
+      head: new Uint8Array(head.rows[0].link),
+    });
+    await asOwner(t, (client) =>
+      client.query(
+        `INSERT INTO audit_checkpoints (size, note, created_at) VALUES (40, $1, now())`,
+        [forged],
+      ),
+    );
+    const report = await verify();
+    expect(report).toMatchObject({
+      ok: false,
+      reason: 'checkpoint at size 40 has no valid signature',
+    });
+    expect(formatVerifierKey(intruder)).not.toBe(formatVerifierKey(env.sealer.signer));
+    await asOwner(t, async (client) => {
+      await client.query('BEGIN');
+      await client.query('ALTER TABLE audit_checkpoints DISABLE TRIGGER USER');
+      await client.query('DELETE FROM audit_checkpoints WHERE size = 40');
+      await client.query('ALTER TABLE audit_checkpoints ENABLE TRIGGER USER');
+      await client.query('COMMIT');
+    });
+    expect((await verify()).ok).toBe(true);
+  });
+});
+
+describe('concurrent writers', () => {
+  it('leave a chain that verifies: 20 clients writing for 10 seconds', async () => {
+    const env = await appWithSealer();
+    try {
+      const until = Date.now() + 10_000;
+      let written = 0;
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, client) => {
+          while (Date.now() < until) {
+            await env.t.app.services.audit.record(
+              { ...CONTEXT, requestId: `client-${client}` },
+              { action: 'test.concurrent', outcome: 'allowed' },
+            );
+            written += 1;
+          }
+        }),
+      );
+      expect(written).toBeGreaterThan(200);
+      const sealed = await env.sealer.seal();
+      expect(sealed.size).toBe(written);
+      const report = await env.t.app.services.accessLog.verifyNow();
+      expect(report).toMatchObject({ ok: true, checked: written });
+    } finally {
+      await env.close();
+    }
+  }, 60_000);
+});
+
+describe('the auditor workspace API', () => {
+  let env: Awaited<ReturnType<typeof appWithSealer>>;
+  beforeAll(async () => {
+    env = await appWithSealer();
+  });
+  afterAll(() => env.close());
+
+  it('lets an auditor filter, verify and export, and logs each of those', async () => {
+    const { t } = env;
+    const counsellor = await newUser(t.app, t.clock, {
+      role: 'counsellor',
+      service: 'backup',
+      totp: true,
+    });
+    await signIn(t.app, t.clock, counsellor);
+    const auditorUser = await newUser(t.app, t.clock, { role: 'auditor', totp: true });
+    const auditor = asUser(t.app, await signIn(t.app, t.clock, auditorUser));
+
+    const page = await auditor('GET', `/api/audit?actor=${counsellor.username}&action=auth.login`);
+    expect(page.statusCode).toBe(200);
+    expect(page.json().events).toEqual([
+      expect.objectContaining({
+        actorUsername: counsellor.username,
+        action: 'auth.login',
+        outcome: 'allowed',
+      }),
+    ]);
+    const verification = await auditor('GET', '/api/audit/verify');
+    expect(verification.json()).toMatchObject({ ok: true });
+
+    const csv = await auditor('GET', '/api/audit/export?format=csv&action=auth.login');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body.split('\r\n')[0]).toBe(
+      'seq,at,actorUsername,actorRole,actorService,action,outcome,targetType,targetId,caseNumber,reason,accessReason,clientAddress,requestId',
+    );
+    expect(csv.body).toContain(counsellor.username);
+    const json = await auditor('GET', '/api/audit/export?format=json');
+    expect(JSON.parse(json.body).events.length).toBeGreaterThan(3);
+
+    const own = await auditor('GET', `/api/audit?actor=${auditorUser.username}`);
+    const actions = own.json().events.map((event: { action: string }) => event.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['audit.export', 'audit.verify', 'audit.search']),
+    );
+    expect(actions.filter((action: string) => action === 'audit.export')).toHaveLength(2);
+  });
+
+  it('gives the public key to auditors', async () => {
+    const auditorUser = await newUser(env.t.app, env.t.clock, { role: 'auditor', totp: true });
+    const auditor = asUser(env.t.app, await signIn(env.t.app, env.t.clock, auditorUser));
+    const key = await auditor('GET', '/api/audit/public-key');
+    expect(key.json().publicKey).toBe(formatVerifierKey(env.sealer.signer));
+  });
+});
