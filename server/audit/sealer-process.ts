@@ -18,7 +18,6 @@ export async function startSealerProcess(options: {
   const child: ChildProcess = fork(path.join(import.meta.dirname, 'sealer-main.ts'), [], {
     execArgv: ['--import', 'tsx'],
     env: {
-      PATH: process.env.PATH,
       CASEWORK_SEALER_DATABASE_URL: options.databaseUrl,
       CASEWORK_AUDIT_SIGNING_KEY_FILE: options.signingKeyFile,
       CASEWORK_CHECKPOINT_INTERVAL_SECONDS: String(options.intervalSeconds),

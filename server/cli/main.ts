@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../config/load-config.ts';
 import { openDatabase } from '../database/open-database.ts';
+import { auditCommands } from './audit-commands.ts';
 import { userCommands } from './user-commands.ts';
 
 const program = new Command()
@@ -29,6 +30,7 @@ program
   });
 
 program.addCommand(userCommands());
+program.addCommand(auditCommands());
 
 try {
   await program.parseAsync(process.argv);

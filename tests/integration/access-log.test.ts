@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatVerifierKey, generateCheckpointSigner, signCheckpoint } from '../../crypto/index.ts';
 import { ACCESS_LOG_ORIGIN } from '../../server/audit/access-log-verifier.ts';
@@ -8,44 +9,34 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const CONTEXT = { actor: null, clientAddress: '192.0.2.10', requestId: 'test' };
 
+/**
+ * The app on a fresh database, with the sealer's work done in-process by a key of its own and
+ * the app reading that key's public half, as `npm start` arranges it with the sealer process.
+ */
 async function appWithSealer() {
-  let sealer: Awaited<ReturnType<typeof testSealer>> | undefined;
-  const t = await startTestApp((config) => config);
-  sealer = await testSealer(t.database.appUrl, t.clock);
-  // The app reads the public key file lazily, at each verification.
-  const publicKeyFile = sealer.publicKeyFile;
-  const restart = await startTestAppOn(t, publicKeyFile);
-  return {
-    t: restart,
-    sealer,
-    close: async () => {
-      await sealer?.close();
-      await restart.close();
-    },
-  };
-}
-
-/** A second app on the same database whose config points at the sealer's public key. */
-async function startTestAppOn(t: TestApp, publicKeyFile: string): Promise<TestApp> {
   const { buildApp } = await import('../../server/app.ts');
   const { testConfig } = await import('../support/test-config.ts');
-  const base = testConfig({ databaseUrl: t.database.appUrl });
-  await t.app.close();
+  const first = await startTestApp();
+  await first.app.close();
+  const sealer = await testSealer(first.database.appUrl, first.clock);
+  const base = testConfig({ databaseUrl: first.database.appUrl });
   const app = await buildApp(
-    { ...base, audit: { ...base.audit, publicKeyFile } },
-    { clock: t.clock },
+    { ...base, audit: { ...base.audit, publicKeyFile: sealer.publicKeyFile } },
+    { clock: first.clock },
   );
+  const t: TestApp = { ...first, app };
   return {
-    ...t,
-    app,
+    t,
+    sealer,
     close: async () => {
+      await sealer.close();
       await app.close();
-      await t.database.drop();
+      await first.database.drop();
     },
   };
 }
 
-const asOwner = <T>(t: TestApp, work: (client: import('pg').Client) => Promise<T>) =>
+const asOwner = <T>(t: TestApp, work: (client: pg.Client) => Promise<T>) =>
   withClient(t.database.superuserUrl, work);
 
 describe('the access log', () => {

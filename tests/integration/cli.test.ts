@@ -1,12 +1,16 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatVerifierKey, generateCheckpointSigner, initCrypto } from '../../crypto/index.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-cluster.ts';
 import { REPOSITORY_ROOT } from '../support/test-config.ts';
 
 const run = promisify(execFile);
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-cli-'));
 const BIN = path.join(REPOSITORY_ROOT, 'bin', 'casework.js');
 
 describe('npx casework', () => {
@@ -20,9 +24,18 @@ describe('npx casework', () => {
       CASEWORK_MIGRATION_DATABASE_URL: database.ownerUrl,
       CASEWORK_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
       CASEWORK_LOG_LEVEL: 'silent',
+      CASEWORK_AUDIT_PUBLIC_KEY_FILE: path.join(scratch, 'audit.pub'),
     };
+    await initCrypto();
+    fs.writeFileSync(
+      env.CASEWORK_AUDIT_PUBLIC_KEY_FILE!,
+      `${formatVerifierKey(generateCheckpointSigner('casework-access-log'))}\n`,
+    );
   });
-  afterAll(() => database.drop());
+  afterAll(async () => {
+    await database.drop();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
 
   const casework = (args: string[], input?: string) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
@@ -76,5 +89,30 @@ describe('npx casework', () => {
     const result = await casework(args, 'kurz\n');
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(message);
+  });
+
+  it('audit verify checks the log, audit export writes it, and the export verifies offline', async () => {
+    const online = await casework(['audit', 'verify']);
+    expect(online.code).toBe(0);
+    expect(online.stdout).toMatch(/^access log intact: \d+ events verified, no checkpoint yet$/m);
+
+    const file = path.join(scratch, 'log.jsonl');
+    const exported = await casework(['audit', 'export', '--out', file]);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toMatch(/^wrote \d+ events to /);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+
+    const key = env.CASEWORK_AUDIT_PUBLIC_KEY_FILE!;
+    const offline = await casework(['audit', 'verify', '--file', file, '--public-key', key]);
+    expect(offline.code).toBe(0);
+    expect(offline.stdout).toContain('access log intact');
+
+    const tampered = path.join(scratch, 'tampered.jsonl');
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines[2] = lines[2]!.replace('"outcome":"allowed"', '"outcome":"denied"');
+    fs.writeFileSync(tampered, lines.join('\n'));
+    const bad = await casework(['audit', 'verify', '--file', tampered, '--public-key', key]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/access log NOT intact: link_mismatch; first bad event: seq 2 /);
   });
 });

@@ -1,5 +1,6 @@
 import type { CheckpointVerifier } from '../../../crypto/index.ts';
 import { verifyAccessLog, type VerificationReport } from '../../audit/access-log-verifier.ts';
+import { checkpointLine, eventLine, headerLine } from '../../audit/export-format.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { AuditFilter, AuditRepository } from '../../repositories/audit.repository.ts';
@@ -147,6 +148,29 @@ export function createAccessLogService(deps: {
       if (!verifier) throw new AppError('not_found', 'No access-log public key is configured.');
       const { formatVerifierKey } = await import('../../../crypto/index.ts');
       return formatVerifierKey(verifier);
+    },
+
+    /**
+     * The whole log and its checkpoints in the export format, written line by line in batches
+     * (a million events never sit in memory at once). The export is itself an event.
+     */
+    async exportChain(
+      context: RequestContext,
+      write: (line: string) => Promise<void>,
+      progress?: (done: number) => void,
+    ) {
+      await audit.record(context, { action: 'audit.export', outcome: 'allowed', reason: 'chain' });
+      await write(headerLine(deps.clock.now()));
+      let after = 0n;
+      for (;;) {
+        const rows = await audits.range(after, 5_000);
+        for (const row of rows) await write(eventLine(row));
+        if (rows.length === 0) break;
+        after = rows.at(-1)!.seq;
+        progress?.(Number(after));
+      }
+      for (const checkpoint of await checkpoints.all()) await write(checkpointLine(checkpoint));
+      return Number(after);
     },
 
     async export(context: RequestContext, search: AuditSearch, format: 'csv' | 'json') {
