@@ -42,6 +42,13 @@ export const EnvironmentSchema = Type.Object({
     default: 'child',
   }),
   CASEWORK_CHECKPOINT_INTERVAL_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 300 }),
+  CASEWORK_ANOMALY_CASES_PER_HOUR: Type.Integer({ minimum: 1, maximum: 10_000, default: 20 }),
+  CASEWORK_ANOMALY_DENIALS_PER_DAY: Type.Integer({ minimum: 1, maximum: 10_000, default: 5 }),
+  CASEWORK_WORKING_HOURS: Type.String({
+    pattern: '^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$',
+    default: '07-20',
+  }),
+  CASEWORK_TIME_ZONE: Type.String({ minLength: 1, default: 'Europe/Berlin' }),
 });
 
 export type Environment = Type.Static<typeof EnvironmentSchema>;
@@ -72,5 +79,14 @@ export interface Config {
     /** `child`: npm start runs the sealer; `external`: it runs as a service of its own. */
     sealer: 'child' | 'external';
     checkpointIntervalSeconds: number;
+    /** Thresholds of the anomaly flags shown to auditors. */
+    anomalies: AnomalyThresholds;
   };
+}
+
+export interface AnomalyThresholds {
+  casesPerHour: number;
+  denialsPerDay: number;
+  workingHours: { from: number; to: number };
+  timeZone: string;
 }

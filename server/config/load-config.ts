@@ -70,6 +70,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       publicKeyFile: path.resolve(env_.CASEWORK_AUDIT_PUBLIC_KEY_FILE ?? `${signingKeyFile}.pub`),
       sealer: env_.CASEWORK_AUDIT_SEALER,
       checkpointIntervalSeconds: env_.CASEWORK_CHECKPOINT_INTERVAL_SECONDS,
+      anomalies: {
+        casesPerHour: env_.CASEWORK_ANOMALY_CASES_PER_HOUR,
+        denialsPerDay: env_.CASEWORK_ANOMALY_DENIALS_PER_DAY,
+        workingHours: workingHours(env_.CASEWORK_WORKING_HOURS),
+        timeZone: timeZone(env_.CASEWORK_TIME_ZONE),
+      },
     },
   };
 }
@@ -93,6 +99,24 @@ function describeValue(setting: string, value: string): string {
 
 export function redactUrlPassword(url: string): string {
   return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+function workingHours(setting: string): { from: number; to: number } {
+  const [from, to] = setting.split('-').map(Number) as [number, number];
+  if (from >= to)
+    throw new ConfigError(
+      `CASEWORK_WORKING_HOURS=${setting} is invalid: the start must come before the end`,
+    );
+  return { from, to };
+}
+
+function timeZone(setting: string): string {
+  try {
+    new Intl.DateTimeFormat('de-DE', { timeZone: setting });
+    return setting;
+  } catch {
+    throw new ConfigError(`CASEWORK_TIME_ZONE=${setting} is invalid: not an IANA time zone`);
+  }
 }
 
 function resolveMasterKeySource(

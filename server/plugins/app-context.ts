@@ -99,6 +99,7 @@ export const appContextPlugin = fp(
         audit,
         clock,
         verifier: () => readVerifier(config.audit.publicKeyFile),
+        anomalyThresholds: config.audit.anomalies,
       }),
     });
   },

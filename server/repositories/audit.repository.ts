@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { chainLink, GENESIS_LINK } from '../../crypto/index.ts';
 import { chainedContent, type AuditRow } from '../audit/audit-event-record.ts';
 import type { Clock } from '../clock.ts';
+import type { AnomalyThresholds } from '../config/config.schema.ts';
 import type { DbClient } from '../database/db-client.ts';
 import type { Database } from '../database/prisma-client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -36,6 +37,15 @@ export interface AuditFilter {
   /** Keyset pagination: events older than this sequence number. */
   beforeSeq?: bigint;
   limit: number;
+}
+
+export interface AnomalyRow {
+  kind: 'many_cases' | 'off_hours' | 'repeated_denials' | 'unassigned_read';
+  actorId: string | null;
+  count: number;
+  firstAt: Date;
+  lastAt: Date;
+  caseNumber: string | null;
 }
 
 // Any constant: serialises appends so that concurrent requests cannot fork the chain. Held
@@ -135,6 +145,48 @@ export function createAuditRepository(db: Database, clock: Clock) {
         take: limit,
         select: ROW_SELECT,
       });
+    },
+
+    /**
+     * Patterns auditors should look at (thresholds configurable), computed in SQL over the
+     * period: many distinct cases opened by one user within an hour, access outside working
+     * hours or at weekends, repeated denials within a day, reads of cases not assigned to the
+     * reader. Counts and case numbers only.
+     */
+    async anomalies(
+      period: { from: Date; to: Date },
+      thresholds: AnomalyThresholds,
+    ): Promise<AnomalyRow[]> {
+      const { from, to } = period;
+      const zone = thresholds.timeZone;
+      const rows = await db.$queryRaw<AnomalyRow[]>`
+        SELECT 'many_cases' AS kind, actor_id AS "actorId", count(DISTINCT target_id)::int AS count,
+               min(at) AS "firstAt", max(at) AS "lastAt", NULL AS "caseNumber"
+          FROM audit_events
+         WHERE action = 'case.view' AND outcome = 'allowed' AND at >= ${from} AND at < ${to}
+         GROUP BY actor_id, date_trunc('hour', at)
+        HAVING count(DISTINCT target_id) >= ${thresholds.casesPerHour}
+        UNION ALL
+        SELECT 'off_hours', actor_id, count(*)::int, min(at), max(at), NULL
+          FROM audit_events
+         WHERE actor_id IS NOT NULL AND at >= ${from} AND at < ${to}
+           AND (extract(hour FROM at AT TIME ZONE ${zone}) < ${thresholds.workingHours.from}
+                OR extract(hour FROM at AT TIME ZONE ${zone}) >= ${thresholds.workingHours.to}
+                OR extract(isodow FROM at AT TIME ZONE ${zone}) >= 6)
+         GROUP BY actor_id, (at AT TIME ZONE ${zone})::date
+        UNION ALL
+        SELECT 'repeated_denials', actor_id, count(*)::int, min(at), max(at), NULL
+          FROM audit_events
+         WHERE outcome = 'denied' AND actor_id IS NOT NULL AND at >= ${from} AND at < ${to}
+         GROUP BY actor_id, (at AT TIME ZONE ${zone})::date
+        HAVING count(*) >= ${thresholds.denialsPerDay}
+        UNION ALL
+        SELECT 'unassigned_read', actor_id, 1, at, at, case_number
+          FROM audit_events
+         WHERE action = 'case.view' AND reason = 'unassigned' AND at >= ${from} AND at < ${to}
+         ORDER BY 4 DESC
+         LIMIT 500`;
+      return rows;
     },
 
     async linkAt(seq: bigint): Promise<Uint8Array | null> {

@@ -86,3 +86,49 @@ export const CheckpointView = Type.Object(
   { size: Type.Integer(), at: Type.String(), note: Type.String() },
   { additionalProperties: false },
 );
+
+export const AnomalyQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+
+export const AnomalyReport = Type.Object(
+  {
+    thresholds: Type.Object(
+      {
+        casesPerHour: Type.Integer(),
+        denialsPerDay: Type.Integer(),
+        workingHours: Type.Object(
+          { from: Type.Integer(), to: Type.Integer() },
+          { additionalProperties: false },
+        ),
+        timeZone: Type.String(),
+      },
+      { additionalProperties: false },
+    ),
+    flags: Type.Array(
+      Type.Object(
+        {
+          kind: Type.Union([
+            Type.Literal('many_cases'),
+            Type.Literal('off_hours'),
+            Type.Literal('repeated_denials'),
+            Type.Literal('unassigned_read'),
+          ]),
+          actorId: Type.Union([Type.String(), Type.Null()]),
+          actorUsername: Type.Union([Type.String(), Type.Null()]),
+          count: Type.Integer(),
+          firstAt: Type.String(),
+          lastAt: Type.String(),
+          caseNumber: Type.Union([Type.String(), Type.Null()]),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type AnomalyReport = Type.Static<typeof AnomalyReport>;

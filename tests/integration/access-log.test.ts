@@ -313,4 +313,72 @@ describe('the auditor workspace API', () => {
     const key = await auditor('GET', '/api/audit/public-key');
     expect(key.json().publicKey).toBe(formatVerifierKey(env.sealer.signer));
   });
+
+  it('flags many cases in an hour, off-hours access, repeated denials and unassigned reads', async () => {
+    const { t } = env;
+    const curious = await newUser(t.app, t.clock, {
+      role: 'counsellor',
+      service: 'comeback',
+      totp: true,
+    });
+    const actor = {
+      userId: curious.user.id,
+      username: curious.username,
+      role: 'counsellor' as const,
+      service: 'comeback' as const,
+    };
+    const as = { actor, clientAddress: null, requestId: 'anomaly-test' };
+    // Tuesday 10:00 in Berlin: working hours. 25 distinct cases within the hour.
+    t.clock.set(new Date('2026-11-24T09:00:00Z'));
+    for (let i = 0; i < 25; i += 1) {
+      await t.app.services.audit.record(as, {
+        action: 'case.view',
+        outcome: 'allowed',
+        targetType: 'case',
+        targetId: crypto.randomUUID(),
+      });
+      t.clock.advance(60_000);
+    }
+    await t.app.services.audit.record(as, {
+      action: 'case.view',
+      outcome: 'allowed',
+      targetType: 'case',
+      targetId: crypto.randomUUID(),
+      caseNumber: 'CB-2026-0042',
+      reason: 'unassigned',
+    });
+    for (let i = 0; i < 6; i += 1) {
+      await t.app.services.audit.record(as, {
+        action: 'access.denied',
+        outcome: 'denied',
+        reason: 'forbidden',
+      });
+    }
+    // Saturday 23:30 in Berlin.
+    t.clock.set(new Date('2026-11-28T22:30:00Z'));
+    await t.app.services.audit.record(as, { action: 'case.list', outcome: 'allowed' });
+
+    const auditorUser = await newUser(t.app, t.clock, { role: 'auditor', totp: true });
+    const auditor = asUser(t.app, await signIn(t.app, t.clock, auditorUser));
+    const report = await auditor(
+      'GET',
+      '/api/audit/anomalies?from=2026-11-20T00:00:00Z&to=2026-11-30T00:00:00Z',
+    );
+    expect(report.statusCode).toBe(200);
+    const mine = report
+      .json()
+      .flags.filter((flag: { actorUsername: string }) => flag.actorUsername === curious.username);
+    const kinds = Object.fromEntries(
+      mine.map((flag: { kind: string; count: number }) => [flag.kind, flag]),
+    );
+    expect(kinds.many_cases).toMatchObject({ count: 26 }); // 25 + the unassigned read, same hour
+    expect(kinds.repeated_denials).toMatchObject({ count: 6 });
+    expect(kinds.unassigned_read).toMatchObject({ caseNumber: 'CB-2026-0042' });
+    expect(kinds.off_hours).toMatchObject({ count: 1 });
+    expect(report.json().thresholds).toMatchObject({
+      casesPerHour: 20,
+      denialsPerDay: 5,
+      workingHours: { from: 7, to: 20 },
+    });
+  });
 });

@@ -2,6 +2,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import {
+  AnomalyQuery,
+  AnomalyReport,
   AuditPage,
   AuditQuery,
   CheckpointView,
@@ -30,6 +32,21 @@ export default async function auditRoutes(app: FastifyInstance) {
       },
     },
     (request) => accessLog.search(request.context, request.query),
+  );
+
+  routes.get(
+    '/api/audit/anomalies',
+    {
+      config: AUDITOR,
+      schema: {
+        tags: ['audit'],
+        summary:
+          'Patterns to look at: many cases in an hour, off-hours access, repeated denials, unassigned reads',
+        querystring: AnomalyQuery,
+        response: { 200: AnomalyReport },
+      },
+    },
+    (request) => accessLog.anomalies(request.context, request.query),
   );
 
   routes.get(

@@ -2,6 +2,7 @@ import type { CheckpointVerifier } from '../../../crypto/index.ts';
 import { verifyAccessLog, type VerificationReport } from '../../audit/access-log-verifier.ts';
 import { checkpointLine, eventLine, headerLine } from '../../audit/export-format.ts';
 import type { Clock } from '../../clock.ts';
+import type { AnomalyThresholds } from '../../config/config.schema.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { AuditFilter, AuditRepository } from '../../repositories/audit.repository.ts';
 import type { CheckpointRepository } from '../../repositories/checkpoint.repository.ts';
@@ -24,6 +25,7 @@ export function createAccessLogService(deps: {
   clock: Clock;
   /** Read from the sealer's public key file; verification needs nothing else. */
   verifier: () => Promise<CheckpointVerifier | undefined>;
+  anomalyThresholds: AnomalyThresholds;
 }) {
   const { audits, checkpoints, users, audit } = deps;
 
@@ -148,6 +150,34 @@ export function createAccessLogService(deps: {
       if (!verifier) throw new AppError('not_found', 'No access-log public key is configured.');
       const { formatVerifierKey } = await import('../../../crypto/index.ts');
       return formatVerifierKey(verifier);
+    },
+
+    async anomalies(context: RequestContext, period: { from?: string; to?: string }) {
+      const to = period.to ? new Date(period.to) : deps.clock.now();
+      const from = period.from ? new Date(period.from) : new Date(to.getTime() - 30 * 86_400_000);
+      const rows = await audits.anomalies({ from, to }, deps.anomalyThresholds);
+      const names = new Map<string, string>();
+      for (const id of new Set(rows.flatMap((row) => (row.actorId ? [row.actorId] : [])))) {
+        const user = await users.findById(id);
+        if (user) names.set(id, user.username);
+      }
+      await audit.record(context, {
+        action: 'audit.anomalies',
+        outcome: 'allowed',
+        reason: `${rows.length} flags`,
+      });
+      return {
+        thresholds: deps.anomalyThresholds,
+        flags: rows.map((row) => ({
+          kind: row.kind,
+          actorId: row.actorId,
+          actorUsername: row.actorId ? (names.get(row.actorId) ?? null) : null,
+          count: row.count,
+          firstAt: row.firstAt.toISOString(),
+          lastAt: row.lastAt.toISOString(),
+          caseNumber: row.caseNumber,
+        })),
+      };
     },
 
     /**
