@@ -88,7 +88,7 @@ export async function startEmbeddedPostgres(
     };
   }
 
-  const port = await findFreePort();
+  const port = await stablePort(path.join(options.dataDir, 'postgres.port'));
   const child = spawn(
     binaries.postgres,
     [
@@ -276,6 +276,26 @@ export async function readOrCreateSecret(file: string): Promise<string> {
   const secret = randomBytes(24).toString('base64url');
   await fs.writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   return secret;
+}
+
+/**
+ * The port of the previous start when it is still free, so that a PostgreSQL restarted under
+ * a running server (or by an operator) is found again at the same address.
+ */
+async function stablePort(file: string): Promise<number> {
+  const previous = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim());
+  if (Number.isInteger(previous) && previous > 0 && (await isPortFree(previous))) return previous;
+  const port = await findFreePort();
+  await fs.writeFile(file, `${port}\n`, { mode: 0o600 });
+  return port;
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 export async function findFreePort(): Promise<number> {
