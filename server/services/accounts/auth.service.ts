@@ -128,13 +128,21 @@ export function createAuthService(deps: {
       const rehashed = needsRehash(user.passwordHash) ? await hashPassword(input.password) : null;
       await users.recordSuccessfulLogin(user.id, rehashed);
       // A successful sign-in is the user's own act; failed attempts name the user only as target.
-      const actor = { userId: user.id, username: user.username, role: user.role, service: user.service };
-      await audit.record({ ...context, actor }, {
-        action: 'auth.login',
-        outcome: 'allowed',
-        targetType: 'user',
-        targetId: user.id,
-      });
+      const actor = {
+        userId: user.id,
+        username: user.username,
+        role: user.role,
+        service: user.service,
+      };
+      await audit.record(
+        { ...context, actor },
+        {
+          action: 'auth.login',
+          outcome: 'allowed',
+          targetType: 'user',
+          targetId: user.id,
+        },
+      );
       return user;
     },
 
