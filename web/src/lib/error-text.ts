@@ -12,6 +12,8 @@ const TRANSLATED_CODES: ReadonlySet<string> = new Set([
   'rate_limited',
   'csrf',
   'forbidden',
+  'not_found',
+  'screen_locked',
   'database_unavailable',
 ]);
 

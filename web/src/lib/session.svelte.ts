@@ -9,12 +9,21 @@ import {
   setCsrfToken,
 } from './api/client';
 import type { SessionProblem } from './api/client';
-import type { LoginRequest, MeResponse, User } from './api/types';
+import type { LoginRequest, SessionStatus, SignedInResponse, User } from './api/types';
 
 export const DEFAULT_IDLE_TIMEOUT_SECONDS = 900;
 
 /** Why the sign-in page is showing although nobody asked for it; it explains this in a notice. */
-export type SignOutReason = 'idle' | 'expired' | 'signed-out';
+export type LoginNotice = 'idle' | 'expired' | 'signed-out' | 'setup-complete';
+
+// Before the server has answered and after signing out: nothing pending, nothing locked.
+const SIGNED_OUT_STATUS: SessionStatus = {
+  totpEnrolled: false,
+  totpEnrollmentRequired: false,
+  passwordChangeRequired: false,
+  screenLocked: false,
+  idleTimeoutSeconds: DEFAULT_IDLE_TIMEOUT_SECONDS,
+};
 
 // All tabs of a browser share one server session, so each tells the others what changed it:
 // otherwise an idle tab would sign out a colleague busy in another one, and a lock would leave
@@ -27,19 +36,20 @@ type TabMessage =
 
 class Session {
   user = $state<User | null>(null);
-  idleTimeoutSeconds = $state(DEFAULT_IDLE_TIMEOUT_SECONDS);
-  totpEnrolled = $state(true);
-  totpRequired = $state(true);
-  totpEnrollmentPending = $derived(!this.totpEnrolled && this.totpRequired);
-  mustChangePassword = $state(false);
+  /**
+   * The server's `session` object from login and `me`, as it stands: what it still requires
+   * of the user, whether it is locked, its idle timeout. Refusals (403, 423) update it between
+   * two answers.
+   */
+  status = $state<SessionStatus>({ ...SIGNED_OUT_STATUS });
   /** The server lets this session do nothing else until one of these steps is done. */
-  gated = $derived(this.mustChangePassword || this.totpEnrollmentPending);
-  locked = $state(false);
+  gated = $derived(this.status.passwordChangeRequired || this.status.totpEnrollmentRequired);
+  locked = $derived(this.user !== null && this.status.screenLocked);
   /** When the server last accepted a request of this session (ms since the epoch). */
   lastContactAt = $state(Date.now());
   /** The last attempt to reach the server got no usable answer. */
   serverUnreachable = $state(false);
-  signOutReason = $state<SignOutReason | null>(null);
+  loginNotice = $state<LoginNotice | null>(null);
 
   #loading: Promise<void> | null = null;
   #tabs: BroadcastChannel | null = null;
@@ -56,13 +66,11 @@ class Session {
   }
 
   async signIn(request: LoginRequest): Promise<void> {
-    await login(request);
-    // Idle timeout, enrolment and lock state come with `me`, not with the login answer.
-    await this.refresh();
-    this.signOutReason = null;
+    this.#apply(await login(request));
+    this.loginNotice = null;
   }
 
-  async signOut(reason: SignOutReason = 'signed-out'): Promise<void> {
+  async signOut(reason: LoginNotice = 'signed-out'): Promise<void> {
     if (this.user !== null) {
       try {
         await logout();
@@ -76,7 +84,7 @@ class Session {
 
   lock(): void {
     if (this.user === null || this.locked) return;
-    this.locked = true;
+    this.status.screenLocked = true;
     this.#broadcast({ type: 'locked' });
     // The screen is locked already; telling the server keeps the session locked across a
     // reload. If that fails, the lock still holds in this page.
@@ -85,16 +93,20 @@ class Session {
 
   async unlock(password: string): Promise<void> {
     await unlockSession({ password });
-    this.locked = false;
+    this.status.screenLocked = false;
     this.#broadcast({ type: 'unlocked' });
   }
 
-  completeTotpEnrollment(): void {
-    this.totpEnrolled = true;
+  /** After a forced password change the server decides what comes next (usually TOTP). */
+  async completePasswordChange(): Promise<void> {
+    this.status.passwordChangeRequired = false;
+    await this.#refreshIfPossible();
   }
 
-  completePasswordChange(): void {
-    this.mustChangePassword = false;
+  async completeTotpEnrollment(): Promise<void> {
+    this.status.totpEnrolled = true;
+    this.status.totpEnrollmentRequired = false;
+    await this.#refreshIfPossible();
   }
 
   async #load(): Promise<void> {
@@ -110,13 +122,19 @@ class Session {
     }
   }
 
-  #apply(me: MeResponse): void {
-    this.user = me.user;
-    this.idleTimeoutSeconds = me.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS;
-    this.totpEnrolled = me.totpEnrolled ?? true;
-    this.totpRequired = me.totpRequired ?? true;
-    this.mustChangePassword = me.mustChangePassword ?? false;
-    this.locked = me.screenLocked ?? this.locked;
+  // The flags just set locally are right for this step; the server's answer adds anything
+  // else still due. If it cannot be asked now, the next refusal corrects the flags.
+  async #refreshIfPossible(): Promise<void> {
+    await this.refresh().catch(() => undefined);
+  }
+
+  #apply(answer: SignedInResponse): void {
+    this.user = answer.user;
+    // Only unlocking ends a lock: an answer sent just before this page locked must not undo it.
+    this.status = {
+      ...answer.session,
+      screenLocked: answer.session.screenLocked || this.status.screenLocked,
+    };
     this.serverUnreachable = false;
   }
 
@@ -132,27 +150,24 @@ class Session {
         if (this.user !== null) this.#end('expired');
         break;
       case 'totp_enrollment_required':
-        this.totpEnrolled = false;
-        this.totpRequired = true;
+        this.status.totpEnrolled = false;
+        this.status.totpEnrollmentRequired = true;
         void goto(resolve('/setup-totp'));
         break;
       case 'password_change_required':
-        this.mustChangePassword = true;
+        this.status.passwordChangeRequired = true;
         void goto(resolve('/account/password'));
         break;
       case 'screen_locked':
-        this.locked = true;
+        this.status.screenLocked = true;
         break;
     }
   }
 
-  #end(reason: SignOutReason): void {
+  #end(reason: LoginNotice): void {
     this.user = null;
-    this.locked = false;
-    this.totpEnrolled = true;
-    this.totpRequired = true;
-    this.mustChangePassword = false;
-    this.signOutReason = reason;
+    this.status = { ...SIGNED_OUT_STATUS };
+    this.loginNotice = reason;
     setCsrfToken(null);
     void goto(resolve('/login'));
   }
@@ -166,10 +181,10 @@ class Session {
           this.lastContactAt = Math.max(this.lastContactAt, data.at);
           break;
         case 'locked':
-          this.locked = true;
+          this.status.screenLocked = true;
           break;
         case 'unlocked':
-          this.locked = false;
+          this.status.screenLocked = false;
           break;
         case 'signed-out':
           this.#end('signed-out');

@@ -11,11 +11,6 @@ export const prerender = false;
 // Reading `url` makes this run on every navigation, so each page is guarded, not only the first.
 export const load: LayoutLoad = async ({ url }) => {
   await session.ensureLoaded();
-  const target = redirectTarget(url.pathname, {
-    signedIn: session.user !== null,
-    mustChangePassword: session.mustChangePassword,
-    totpEnrolled: session.totpEnrolled,
-    totpEnrollmentPending: session.totpEnrollmentPending,
-  });
+  const target = redirectTarget(url.pathname, { user: session.user, status: session.status });
   if (target !== null) redirect(307, resolve(target));
 };

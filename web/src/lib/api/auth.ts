@@ -1,9 +1,9 @@
 import { apiRequest, setCsrfToken } from './client';
 import type {
   ChangePasswordRequest,
+  EmptyBody,
   LoginRequest,
-  LoginResponse,
-  MeResponse,
+  SignedInResponse,
   TotpConfirmRequest,
   TotpConfirmResponse,
   TotpSetupResponse,
@@ -12,24 +12,26 @@ import type {
 
 // The routes under /api/auth. Login and `me` hand out the CSRF token every later write needs.
 
-export async function login(request: LoginRequest): Promise<LoginResponse> {
-  const response = await apiRequest<LoginResponse>('POST', '/api/auth/login', request);
+const EMPTY: EmptyBody = {};
+
+export async function login(request: LoginRequest): Promise<SignedInResponse> {
+  const response = await apiRequest<SignedInResponse>('POST', '/api/auth/login', request);
   setCsrfToken(response.csrfToken);
   return response;
 }
 
-export async function fetchMe(): Promise<MeResponse> {
-  const response = await apiRequest<MeResponse>('GET', '/api/auth/me');
+export async function fetchMe(): Promise<SignedInResponse> {
+  const response = await apiRequest<SignedInResponse>('GET', '/api/auth/me');
   setCsrfToken(response.csrfToken);
   return response;
 }
 
 export function logout(): Promise<void> {
-  return apiRequest<void>('POST', '/api/auth/logout');
+  return apiRequest<void>('POST', '/api/auth/logout', EMPTY);
 }
 
 export function setupTotp(): Promise<TotpSetupResponse> {
-  return apiRequest<TotpSetupResponse>('POST', '/api/auth/totp/setup');
+  return apiRequest<TotpSetupResponse>('POST', '/api/auth/totp/setup', EMPTY);
 }
 
 export function confirmTotp(request: TotpConfirmRequest): Promise<TotpConfirmResponse> {
@@ -41,7 +43,7 @@ export function changePassword(request: ChangePasswordRequest): Promise<void> {
 }
 
 export function lockSession(): Promise<void> {
-  return apiRequest<void>('POST', '/api/auth/lock');
+  return apiRequest<void>('POST', '/api/auth/lock', EMPTY);
 }
 
 export function unlockSession(request: UnlockRequest): Promise<void> {

@@ -21,14 +21,11 @@ export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly status: number;
   readonly code: string;
-  /** The request body property the server blames, when it names one. */
-  readonly field: string | undefined;
 
-  constructor(status: number, code: string, message: string, field?: string) {
+  constructor(status: number, code: string, message: string) {
     super(message);
     this.status = status;
     this.code = code;
-    this.field = field;
   }
 }
 
@@ -104,17 +101,13 @@ async function readJson(response: Response): Promise<unknown> {
 
 function toApiError(status: number, payload: unknown): ApiError {
   if (isErrorBody(payload)) {
-    return new ApiError(status, payload.error, payload.message, payload.field);
+    return new ApiError(status, payload.error, payload.message);
   }
   return new ApiError(status, UNAVAILABLE_ERROR, `The server answered ${status}.`);
 }
 
 function isErrorBody(value: unknown): value is ErrorBody {
   if (typeof value !== 'object' || value === null) return false;
-  const { error, message, field } = value as Record<string, unknown>;
-  return (
-    typeof error === 'string' &&
-    typeof message === 'string' &&
-    (field === undefined || typeof field === 'string')
-  );
+  const { error, message } = value as Record<string, unknown>;
+  return typeof error === 'string' && typeof message === 'string';
 }

@@ -1,69 +1,59 @@
-// Response and request shapes of the auth routes in API.md. They are typed by hand only until
-// the server's TypeBox schemas exist; then they become `import type { … } from '$schemas/…'`
-// so that client and server cannot drift.
+// Request and response shapes of the API, taken from the server's TypeBox schemas. Imports
+// are type-only, so nothing of the server reaches the bundle; svelte-check fails as soon as the
+// client uses a field the server no longer sends or leaves out one it now requires.
 
-export type Role = 'counsellor' | 'team_lead' | 'auditor' | 'admin';
-export type Service = 'backup' | 'comeback';
+import type { Static } from 'typebox';
+import type {
+  ChangePasswordBody,
+  LoginBody,
+  PublicUser,
+  RecoveryCodes,
+  RoleSchema,
+  ServiceSchema,
+  SessionStatus as SessionStatusSchema,
+  SignedIn,
+  TotpConfirmBody,
+  TotpSetup,
+  UnlockBody,
+} from '$schemas/auth.schema';
+import type {
+  EmptyBody as EmptyBodySchema,
+  ErrorBody as ErrorBodySchema,
+} from '$schemas/common.schema';
+import type {
+  AdminUserView,
+  CreatedUser,
+  CreateUserBody,
+  FirstAdminBody,
+  SetupStatus as SetupStatusSchema,
+  TemporaryPassword,
+  UserList,
+} from '$schemas/users.schema';
 
-export interface User {
-  id: string;
-  username: string;
-  role: Role;
-  service: Service | null;
-}
+export type Role = Static<typeof RoleSchema>;
+export type Service = Static<typeof ServiceSchema>;
 
-export interface LoginRequest {
-  username: string;
-  password: string;
-  totp?: string;
-}
+export type User = Static<typeof PublicUser>;
+/** What the session still requires before the rest of the API answers (login and `me`). */
+export type SessionStatus = Static<typeof SessionStatusSchema>;
+export type SignedInResponse = Static<typeof SignedIn>;
+export type LoginRequest = Static<typeof LoginBody>;
+export type TotpSetupResponse = Static<typeof TotpSetup>;
+export type TotpConfirmRequest = Static<typeof TotpConfirmBody>;
+export type TotpConfirmResponse = Static<typeof RecoveryCodes>;
+export type ChangePasswordRequest = Static<typeof ChangePasswordBody>;
+export type UnlockRequest = Static<typeof UnlockBody>;
 
-export interface LoginResponse {
-  user: User;
-  csrfToken: string;
-}
+export type AdminUser = Static<typeof AdminUserView>;
+export type UserListResponse = Static<typeof UserList>;
+export type CreateUserRequest = Static<typeof CreateUserBody>;
+export type CreateUserResponse = Static<typeof CreatedUser>;
+export type TemporaryPasswordResponse = Static<typeof TemporaryPassword>;
 
-/** GET /api/auth/me. The optional fields are extensions the UI asks the server for. */
-export interface MeResponse {
-  user: User;
-  csrfToken: string;
-  /** Seconds of inactivity after which the server ends the session (900 when absent). */
-  idleTimeoutSeconds?: number;
-  /** false while the account still has to enrol a second factor. */
-  totpEnrolled?: boolean;
-  /** false when the server runs with CASEWORK_TOTP=optional. */
-  totpRequired?: boolean;
-  /** true after an administrator reset the password: a new one comes first. */
-  mustChangePassword?: boolean;
-  /** true while the session is quick-locked and waits for the password. */
-  screenLocked?: boolean;
-}
+export type SetupStatus = Static<typeof SetupStatusSchema>;
+export type FirstAdminRequest = Static<typeof FirstAdminBody>;
 
-export interface TotpSetupResponse {
-  secret: string;
-  otpauthUrl: string;
-}
-
-export interface TotpConfirmRequest {
-  code: string;
-}
-
-export interface TotpConfirmResponse {
-  recoveryCodes?: string[];
-}
-
-export interface ChangePasswordRequest {
-  currentPassword: string;
-  newPassword: string;
-}
-
-export interface UnlockRequest {
-  password: string;
-}
-
-/** Every error body the server sends (API.md); `field` names the offending body property. */
-export interface ErrorBody {
-  error: string;
-  message: string;
-  field?: string;
-}
+/** The body of state-changing requests that carry nothing but their CSRF header. */
+export type EmptyBody = Static<typeof EmptyBodySchema>;
+/** Every error body the server sends (API.md). */
+export type ErrorBody = Static<typeof ErrorBodySchema>;

@@ -1,0 +1,37 @@
+import { apiRequest } from './client';
+import type {
+  AdminUser,
+  CreateUserRequest,
+  CreateUserResponse,
+  EmptyBody,
+  TemporaryPasswordResponse,
+  UserListResponse,
+} from './types';
+
+// The account routes under /api/admin/users (admins only).
+
+const EMPTY: EmptyBody = {};
+
+export async function listUsers(): Promise<AdminUser[]> {
+  const { users } = await apiRequest<UserListResponse>('GET', '/api/admin/users');
+  return users;
+}
+
+export function createUser(request: CreateUserRequest): Promise<CreateUserResponse> {
+  return apiRequest<CreateUserResponse>('POST', '/api/admin/users', request);
+}
+
+/** Row actions that answer 204; `reset-password` answers the new password instead. */
+export type UserAction = 'disable' | 'enable' | 'unlock' | 'reset-totp';
+
+export function runUserAction(id: string, action: UserAction): Promise<void> {
+  return apiRequest<void>('POST', `/api/admin/users/${encodeURIComponent(id)}/${action}`, EMPTY);
+}
+
+export function resetUserPassword(id: string): Promise<TemporaryPasswordResponse> {
+  return apiRequest<TemporaryPasswordResponse>(
+    'POST',
+    `/api/admin/users/${encodeURIComponent(id)}/reset-password`,
+    EMPTY,
+  );
+}
