@@ -9,6 +9,8 @@ export interface AuditRecord {
   outcome: AuditOutcome;
   targetType?: string;
   targetId?: string;
+  /** The case the event concerns, so auditors can filter by case number. */
+  caseNumber?: string;
   /** A reason code such as `locked` or `wrong_password`, never free text from a request. */
   reason?: string;
 }
