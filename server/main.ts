@@ -14,7 +14,7 @@ import { ensureWebBuild } from './web-build.ts';
 import { startSealerProcess, type SealerProcess } from './audit/sealer-process.ts';
 
 let database: OpenedDatabase | undefined;
-let sealer: SealerProcess | undefined;
+let sealer: Promise<SealerProcess> | undefined;
 
 try {
   const config = loadConfig();
@@ -24,24 +24,26 @@ try {
   await loadMasterKey(config.masterKey, log);
   await ensureWebBuild(config.webDir, log);
   database = await openDatabase(config, { log });
-  if (config.audit.sealer === 'child') {
-    sealer = await startSealerProcess({
-      databaseUrl: database.url,
-      signingKeyFile: config.audit.signingKeyFile,
-      intervalSeconds: config.audit.checkpointIntervalSeconds,
-      log,
-    });
-  }
-
+  // The sealer (its own process) and the app start side by side; both need only the database.
+  sealer =
+    config.audit.sealer === 'child'
+      ? startSealerProcess({
+          databaseUrl: database.url,
+          signingKeyFile: config.audit.signingKeyFile,
+          intervalSeconds: config.audit.checkpointIntervalSeconds,
+          log,
+        })
+      : undefined;
   const app = await buildApp(
     { ...config, database: { ...config.database, url: database.url } },
     { loggerInstance: logger },
   );
+  await sealer;
   closeWithGrace({ delay: 15_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err: { type: err.name, stack: err.stack } }, 'stopping after an error');
     else logger.info(`${signal ?? 'stop'}: finishing requests and stopping`);
     await app.close();
-    await sealer?.stop();
+    await (await sealer)?.stop();
     await database?.close();
   });
   await app.listen({ host: config.http.host, port: config.http.port });
@@ -57,7 +59,7 @@ try {
 } catch (error) {
   // One clear line, nothing half-started (API.md).
   process.stderr.write(`casework: ${(error as Error).message}\n`);
-  await sealer?.stop().catch(() => undefined);
+  await sealer?.then((process) => process.stop()).catch(() => undefined);
   await database?.close().catch(() => undefined);
   process.exit(1);
 }

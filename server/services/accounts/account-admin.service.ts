@@ -80,7 +80,8 @@ export function createAccountAdminService(deps: {
         );
       }
       const service = serviceForRole(account.role, account.service);
-      if (account.password !== undefined) assertAcceptablePassword(account.password, { username });
+      if (account.password !== undefined)
+        await assertAcceptablePassword(account.password, { username });
       if (await users.findByUsername(username)) {
         throw new AppError('conflict', `The user name ${username} is taken.`);
       }

@@ -216,7 +216,7 @@ export function createAuthService(deps: {
 
     async changePassword(context: RequestContext, userId: string, current: string, next: string) {
       const user = await this.confirmPassword(context, userId, current, 'auth.password_change');
-      assertAcceptablePassword(next, { username: user.username });
+      await assertAcceptablePassword(next, { username: user.username });
       if (await verifyPassword(user.passwordHash, next)) {
         throw new AppError('weak_password', 'The new password must differ from the current one.');
       }
