@@ -56,7 +56,7 @@ export default async function auditRoutes(app: FastifyInstance) {
       schema: {
         tags: ['audit'],
         summary: 'Recompute the hash chain and check every signed checkpoint',
-        response: { 200: VerificationView },
+        response: { 200: VerificationView, ...errorResponses(503) },
       },
     },
     (request) => accessLog.verify(request.context),

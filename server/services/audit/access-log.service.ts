@@ -86,7 +86,7 @@ export function createAccessLogService(deps: {
     const verifier = await deps.verifier();
     if (!verifier) {
       throw new AppError(
-        'internal',
+        'service_unavailable',
         'The access-log public key is not available (CASEWORK_AUDIT_PUBLIC_KEY_FILE).',
       );
     }
