@@ -108,6 +108,26 @@ describe('POST /api/auth/login', () => {
     expect(replay.json().error).toBe('invalid_credentials');
   });
 
+  it('replaces a hash made with weaker argon2 parameters at the next sign-in', async () => {
+    const argon2 = (await import('argon2')).default;
+    const old = await newUser(t.app, t.clock, { role: 'auditor' });
+    const weak = await argon2.hash(old.password, {
+      type: argon2.argon2id,
+      memoryCost: 4096,
+      timeCost: 1,
+      parallelism: 1,
+    });
+    await withClient(t.database.ownerUrl, (client) =>
+      client.query('UPDATE users SET password_hash = $1 WHERE id = $2', [weak, old.user.id]),
+    );
+    expect((await login({ username: old.username, password: old.password })).statusCode).toBe(200);
+    const stored = await withClient(t.database.ownerUrl, (client) =>
+      client.query('SELECT password_hash FROM users WHERE id = $1', [old.user.id]),
+    );
+    expect(stored.rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    expect((await login({ username: old.username, password: old.password })).statusCode).toBe(200);
+  });
+
   it('rejects unknown fields instead of ignoring them', async () => {
     const response = await login({ username: 'a', password: 'b', role: 'admin' });
     expect(response.statusCode).toBe(400);
