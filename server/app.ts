@@ -22,6 +22,7 @@ import { openApiPlugin } from './plugins/openapi.ts';
 import { routePolicyPlugin } from './plugins/route-policy.ts';
 import { DENY_ALL_POLICY, webAppPlugin } from './plugins/web-app.ts';
 import healthRoutes from './routes/health/index.ts';
+import caseWorkRoutes from './routes/case-work.ts';
 
 export interface BuildAppOptions {
   /** Override the logger (tests capture log lines to prove nothing sensitive reaches them). */
@@ -131,6 +132,7 @@ export async function buildApp(
   await app.register(adminUserRoutes, { clock });
   await app.register(setupRoutes);
   await app.register(auditRoutes);
+  await app.register(caseWorkRoutes);
   await app.register(webAppPlugin, { webDir: config.webDir });
 
   return app;

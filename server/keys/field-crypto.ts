@@ -13,7 +13,7 @@ import {
   type KeyScope,
 } from '../../crypto/index.ts';
 import type { DbClient } from '../database/db-client.ts';
-import type { DataKeyOwnerRef } from '../repositories/key.repository.ts';
+import { ownerKey, type DataKeyOwnerRef } from '../repositories/key.repository.ts';
 import type { Keyring } from './keyring.ts';
 
 /** Where a field lives; with the owner's scope it forms the ciphertext's associated data. */
@@ -50,6 +50,17 @@ export interface FieldCrypto {
     client: DbClient,
   ): Promise<{ [K in keyof T]: DecodedField<T[K]> | null }>;
   /**
+   * decryptMany for many owners (a list of cases, a week of appointments) with one query for
+   * all their data keys. Owners may repeat. Any failure throws; nothing is returned half.
+   */
+  decryptEach<T extends Record<string, FieldDecoder>>(
+    items: ReadonlyArray<{
+      owner: DataKeyOwnerRef;
+      fields: { [K in keyof T]: { location: FieldLocation; blob: Uint8Array | null; as: T[K] } };
+    }>,
+    client: DbClient,
+  ): Promise<Array<{ [K in keyof T]: DecodedField<T[K]> | null }>>;
+  /**
    * Encrypts several fields of one owner with one key fetch (created on first use). `null`
    * and `undefined` values give `null`.
    */
@@ -58,6 +69,17 @@ export interface FieldCrypto {
     fields: Record<K, { location: FieldLocation; value: FieldValue | null | undefined }>,
     client: DbClient,
   ): Promise<Record<K, Uint8Array<ArrayBuffer> | null>>;
+  /**
+   * encryptMany for many owners that have no data key yet (a bulk import): their keys are
+   * created and stored with one insert. Fails, storing no key, if any owner has one already.
+   */
+  encryptForNewOwners<K extends string>(
+    items: ReadonlyArray<{
+      owner: DataKeyOwnerRef;
+      fields: Record<K, { location: FieldLocation; value: FieldValue | null | undefined }>;
+    }>,
+    client: DbClient,
+  ): Promise<Array<Record<K, Uint8Array<ArrayBuffer> | null>>>;
   /**
    * Keyed, truncated hash of a normalised value for exact-match search (SECURITY.md, blind
    * indexes). The same value in another service gives an unrelated index.
@@ -70,7 +92,7 @@ export interface FieldCrypto {
 }
 
 export type FieldDecoder = 'string' | 'number' | 'boolean' | 'date' | 'json';
-type DecodedField<D extends FieldDecoder> = D extends 'string'
+export type DecodedField<D extends FieldDecoder> = D extends 'string'
   ? string
   : D extends 'number'
     ? number
@@ -122,6 +144,29 @@ export function createFieldCrypto(keyring: Keyring): FieldCrypto {
         return out as never;
       });
     },
+    async decryptEach(items, client) {
+      if (items.length === 0) return [];
+      const keys = await keyring.dataKeys(
+        items.map((item) => item.owner),
+        client,
+      );
+      try {
+        return items.map((item) => {
+          const key = keys.get(ownerKey(item.owner))!;
+          const out: Record<string, unknown> = {};
+          for (const [name, field] of Object.entries(item.fields) as [
+            string,
+            { location: FieldLocation; blob: Uint8Array | null; as: FieldDecoder },
+          ][]) {
+            const place: FieldPlace = { scope: item.owner.scope, ...field.location };
+            out[name] = field.blob === null ? null : DECODERS[field.as](key, place, field.blob);
+          }
+          return out as never;
+        });
+      } finally {
+        for (const key of keys.values()) shredDataKey(key);
+      }
+    },
     async encryptMany(owner, fields, client) {
       return withKey(owner, client, true, (key) => {
         const out: Record<string, Uint8Array<ArrayBuffer> | null> = {};
@@ -138,6 +183,33 @@ export function createFieldCrypto(keyring: Keyring): FieldCrypto {
         }
         return out as never;
       });
+    },
+    async encryptForNewOwners(items, client) {
+      if (items.length === 0) return [];
+      const keys = await keyring.createDataKeys(
+        items.map((item) => item.owner),
+        client,
+      );
+      try {
+        return items.map((item) => {
+          const key = keys.get(ownerKey(item.owner))!;
+          const out: Record<string, Uint8Array<ArrayBuffer> | null> = {};
+          for (const [name, field] of Object.entries(item.fields) as [
+            string,
+            { location: FieldLocation; value: FieldValue | null | undefined },
+          ][]) {
+            out[name] =
+              field.value === null || field.value === undefined
+                ? null
+                : Uint8Array.from(
+                    encryptField(key, { scope: item.owner.scope, ...field.location }, field.value),
+                  );
+          }
+          return out as never;
+        });
+      } finally {
+        for (const key of keys.values()) shredDataKey(key);
+      }
     },
     async blindIndex(scope, field, value) {
       const subkeys = await keyring.currentSubkeys(scope);

@@ -27,6 +27,7 @@ import {
   type FirstAdminService,
 } from '../services/accounts/first-admin.service.ts';
 import { createAuditLog, type AuditLog } from '../services/audit-log.ts';
+import { createCaseWork } from './case-work-context.ts';
 import { readVerifier } from '../audit/signing-key.ts';
 import { createCheckpointRepository } from '../repositories/checkpoint.repository.ts';
 import {
@@ -102,6 +103,7 @@ export const appContextPlugin = fp(
         anomalyThresholds: config.audit.anomalies,
       }),
     });
+    app.decorate('caseWork', createCaseWork({ db, fields, audit, clock }));
   },
   { name: 'app-context' },
 );

@@ -39,6 +39,7 @@ describe('the route table', () => {
         .map((r) => `${r.method} ${r.url}`)
         .sort(),
     ).toEqual([
+      'GET /api/calendar/feed.ics',
       'GET /api/health',
       'GET /api/openapi.json',
       'GET /api/setup',

@@ -1,0 +1,97 @@
+import type { Clock } from '../clock.ts';
+import type { Database } from '../database/prisma-client.ts';
+import type { FieldCrypto } from '../keys/field-crypto.ts';
+import { createAppointmentRepository } from '../repositories/case-work/appointment.repository.ts';
+import {
+  createAccompanimentRepository,
+  createClaimRepository,
+  createReferralRepository,
+} from '../repositories/case-work/backup-records.repository.ts';
+import { createCalendarFeedRepository } from '../repositories/case-work/calendar-feed.repository.ts';
+import { createCaseRepository } from '../repositories/case-work/case.repository.ts';
+import {
+  createExitPhaseRepository,
+  createPreventionRepository,
+  createRiskAssessmentRepository,
+} from '../repositories/case-work/comeback-records.repository.ts';
+import { createIncidentRepository } from '../repositories/case-work/incident.repository.ts';
+import { createNoteRepository } from '../repositories/case-work/note.repository.ts';
+import { createScopedTransaction } from '../repositories/case-work/sealed-fields.ts';
+import { createStaffRepository } from '../repositories/case-work/staff.repository.ts';
+import {
+  createAppointmentService,
+  type AppointmentService,
+} from '../services/appointments/appointment.service.ts';
+import {
+  createCalendarFeedService,
+  type CalendarFeedService,
+} from '../services/appointments/calendar-feed.service.ts';
+import type { AuditLog } from '../services/audit-log.ts';
+import { createBackupService, type BackupService } from '../services/cases/backup.service.ts';
+import { createCaseWorkScope } from '../services/cases/case-work-scope.ts';
+import { createCaseService, type CaseService } from '../services/cases/case.service.ts';
+import { createComebackService, type ComebackService } from '../services/cases/comeback.service.ts';
+import { createNoteService, type NoteService } from '../services/cases/note.service.ts';
+
+/** The services behind the case-work routes (routes/cases, incidents, appointments, …). */
+export interface CaseWorkServices {
+  cases: CaseService;
+  notes: NoteService;
+  backup: BackupService;
+  comeback: ComebackService;
+  appointments: AppointmentService;
+  calendar: CalendarFeedService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    caseWork: CaseWorkServices;
+  }
+}
+
+/** Case work's part of the object graph (plugins/app-context.ts calls this). */
+export function createCaseWork(deps: {
+  db: Database;
+  fields: FieldCrypto;
+  audit: AuditLog;
+  clock: Clock;
+}): CaseWorkServices {
+  const { db, fields, audit, clock } = deps;
+  const transact = createScopedTransaction(db);
+  const scope = createCaseWorkScope({ transact, audit, clock });
+  const cases = createCaseRepository(fields);
+  const staff = createStaffRepository(db);
+  const appointments = createAppointmentRepository(fields);
+  const accompaniments = createAccompanimentRepository(fields);
+  const exitPhases = createExitPhaseRepository(fields);
+  return {
+    cases: createCaseService({ scope, cases, staff, accompaniments, exitPhases }),
+    notes: createNoteService({ scope, cases, notes: createNoteRepository(fields), staff }),
+    backup: createBackupService({
+      scope,
+      cases,
+      incidents: createIncidentRepository(fields),
+      accompaniments,
+      claims: createClaimRepository(fields),
+      referrals: createReferralRepository(fields),
+      staff,
+    }),
+    comeback: createComebackService({
+      scope,
+      cases,
+      exitPhases,
+      risks: createRiskAssessmentRepository(fields),
+      prevention: createPreventionRepository(),
+      staff,
+    }),
+    appointments: createAppointmentService({ scope, appointments, cases, staff }),
+    calendar: createCalendarFeedService({
+      scope,
+      transact,
+      feeds: createCalendarFeedRepository(),
+      appointments,
+      staff,
+      audit,
+    }),
+  };
+}

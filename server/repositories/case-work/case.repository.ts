@@ -1,0 +1,609 @@
+import { randomUUID } from 'node:crypto';
+import { normaliseForIndex } from '../../../crypto/index.ts';
+import type { DbClient } from '../../database/db-client.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
+import type {
+  AppointmentKind,
+  CaseStatus,
+  ExitPhase,
+  RiskLevel,
+  ServiceCode,
+} from '../../generated/prisma/enums.ts';
+import type { FieldCrypto, FieldLocation } from '../../keys/field-crypto.ts';
+import {
+  fromDateColumn,
+  fromOptionalDateColumn,
+  openEach,
+  openFields,
+  ownerOf,
+  sealFields,
+  toDateColumn,
+  type Opened,
+  type Page,
+  type SealedSpec,
+} from './sealed-fields.ts';
+
+const TABLE = 'cases';
+
+/** The encrypted columns of a case: everything about the person, the summary, the reason. */
+export const CASE_SEALED = {
+  pseudonym: { column: 'pseudonym', as: 'string' },
+  realName: { column: 'real_name', as: 'string' },
+  dateOfBirth: { column: 'date_of_birth', as: 'string' },
+  phone: { column: 'phone', as: 'string' },
+  email: { column: 'email', as: 'string' },
+  address: { column: 'address', as: 'string' },
+  preferredLanguage: { column: 'preferred_language', as: 'string' },
+  interpreterNeeded: { column: 'interpreter_needed', as: 'boolean' },
+  safeContact: { column: 'safe_contact', as: 'string' },
+  summary: { column: 'summary', as: 'string' },
+  closingReason: { column: 'closing_reason', as: 'string' },
+} as const satisfies SealedSpec;
+
+export type CaseSealedValues = {
+  -readonly [K in keyof typeof CASE_SEALED]?: (typeof CASE_SEALED)[K]['as'] extends 'boolean'
+    ? boolean | null
+    : string | null;
+};
+
+const PSEUDONYM_INDEX = 'case.pseudonym';
+const REAL_NAME_INDEX = 'case.real_name';
+const CASE_PREFIX: Record<ServiceCode, string> = { backup: 'BU', comeback: 'CB' };
+const CASE_NUMBER = /^(BU|CB)-\d{4}-\d{4,}$/;
+/** A search never decrypts more candidates than this (16-bit buckets hold ~1.5 per value). */
+const MAX_SEARCH_CANDIDATES = 2_000;
+/**
+ * Lists count their matches up to here. Row-level security checks every row it counts, so an
+ * exact count of 50,000 cases would cost more than the page itself.
+ */
+export const LIST_COUNT_CAP = 1_000;
+
+export interface StaffRef {
+  id: string;
+  username: string;
+}
+
+export interface NextAppointment {
+  id: string;
+  kind: AppointmentKind;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+export interface CaseHeader {
+  id: string;
+  service: ServiceCode;
+  caseNumber: string;
+  status: CaseStatus;
+  anonymous: boolean;
+  openedOn: string;
+  closedOn: string | null;
+  exitPhase: ExitPhase | null;
+  riskLevel: RiskLevel | null;
+}
+
+export interface CaseRecord extends CaseHeader {
+  assignedCounsellor: StaffRef;
+  coCounsellor: StaffRef | null;
+  nextAppointment: NextAppointment | null;
+  sealed: Opened<typeof CASE_SEALED> & { pseudonym: string };
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CaseListRow {
+  id: string;
+  caseNumber: string;
+  status: CaseStatus;
+  openedOn: string;
+  closedOn: string | null;
+  pseudonym: string;
+  assignedCounsellor: StaffRef;
+  exitPhase: ExitPhase | null;
+  riskLevel: RiskLevel | null;
+  nextAppointment: NextAppointment | null;
+}
+
+export interface CaseFilter {
+  status?: CaseStatus;
+  /** Assigned or co-counsellor. */
+  counsellorId?: string;
+  /** Cases active in the period: opened on or before `to`, not closed before `from`. */
+  from?: string;
+  to?: string;
+}
+
+export interface NewCase {
+  service: ServiceCode;
+  year: number;
+  anonymous: boolean;
+  openedOn: string;
+  assignedCounsellorId: string;
+  coCounsellorId: string | null;
+  exitPhase: ExitPhase | null;
+  createdById: string;
+  sealed: CaseSealedValues & { pseudonym: string };
+}
+
+export interface CaseChanges {
+  status?: CaseStatus;
+  openedOn?: string;
+  closedOn?: string | null;
+  anonymous?: boolean;
+  assignedCounsellorId?: string;
+  coCounsellorId?: string | null;
+  exitPhase?: ExitPhase;
+  riskLevel?: RiskLevel | null;
+  sealed?: CaseSealedValues;
+}
+
+// The hot reads (list, view) are single SQL statements joining the counsellors and the next
+// appointment: each statement through Prisma costs about a millisecond of its own here, so one
+// statement instead of four or five matters. They run on the service-scoped client like every
+// other query, so row-level security applies to all tables they touch.
+
+interface HeaderRow {
+  id: string;
+  service: ServiceCode;
+  case_number: string;
+  status: CaseStatus;
+  anonymous: boolean;
+  opened_on: Date;
+  closed_on: Date | null;
+  exit_phase: ExitPhase | null;
+  risk_level: RiskLevel | null;
+}
+
+interface NextRow {
+  next_id: string | null;
+  next_kind: AppointmentKind | null;
+  next_starts_at: Date | null;
+  next_ends_at: Date | null;
+}
+
+interface ListRow extends HeaderRow, NextRow {
+  pseudonym: Uint8Array;
+  counsellor_id: string;
+  counsellor_username: string;
+  total: number;
+}
+
+export interface CasePage {
+  rows: CaseListRow[];
+  /** Matching cases, counted up to LIST_COUNT_CAP. */
+  total: number;
+  totalCapped: boolean;
+}
+
+const HEADER_COLUMNS = Prisma.sql`c.id, c.service::text AS service, c.case_number,
+  c.status::text AS status, c.anonymous, c.opened_on, c.closed_on,
+  c.exit_phase::text AS exit_phase, c.risk_level::text AS risk_level`;
+
+/** The case's next scheduled appointment (a lateral join on `c`). */
+const nextAppointmentJoin = (now: Date) => Prisma.sql`
+  LEFT JOIN LATERAL (
+    SELECT a.id AS next_id, a.kind::text AS next_kind, a.starts_at AS next_starts_at,
+           a.ends_at AS next_ends_at
+      FROM appointments a
+     WHERE a.case_id = c.id AND a.status = 'scheduled' AND a.starts_at >= ${now}
+     ORDER BY a.starts_at
+     LIMIT 1) next ON true`;
+
+function toHeader(row: HeaderRow): CaseHeader {
+  return {
+    id: row.id,
+    service: row.service,
+    caseNumber: row.case_number,
+    status: row.status,
+    anonymous: row.anonymous,
+    openedOn: fromDateColumn(row.opened_on),
+    closedOn: fromOptionalDateColumn(row.closed_on),
+    exitPhase: row.exit_phase,
+    riskLevel: row.risk_level,
+  };
+}
+
+function toNext(row: NextRow): NextAppointment | null {
+  return row.next_id === null
+    ? null
+    : {
+        id: row.next_id,
+        kind: row.next_kind!,
+        startsAt: row.next_starts_at!,
+        endsAt: row.next_ends_at!,
+      };
+}
+
+function filterSql(service: ServiceCode, filter: CaseFilter): Prisma.Sql {
+  const conditions = [Prisma.sql`c.service = ${service}::service_code`];
+  if (filter.status) conditions.push(Prisma.sql`c.status = ${filter.status}::case_status`);
+  if (filter.counsellorId) {
+    conditions.push(
+      Prisma.sql`(c.assigned_counsellor_id = ${filter.counsellorId}::uuid OR c.co_counsellor_id = ${filter.counsellorId}::uuid)`,
+    );
+  }
+  if (filter.to) conditions.push(Prisma.sql`c.opened_on <= ${filter.to}::date`);
+  if (filter.from) {
+    conditions.push(Prisma.sql`(c.closed_on IS NULL OR c.closed_on >= ${filter.from}::date)`);
+  }
+  return Prisma.join(conditions, ' AND ');
+}
+
+export function formatCaseNumber(service: ServiceCode, year: number, number: number): string {
+  return `${CASE_PREFIX[service]}-${year}-${String(number).padStart(4, '0')}`;
+}
+
+/** Cases. Every method takes the caller's service and runs on a service-scoped client. */
+export function createCaseRepository(fields: FieldCrypto) {
+  const caseOwner = (service: ServiceCode, id: string) => ownerOf(service, 'case', id);
+
+  /** One page of cases matching `where`, newest first, with the number of all matches. */
+  async function listPage(
+    service: ServiceCode,
+    where: Prisma.Sql,
+    page: Page,
+    now: Date,
+    client: DbClient,
+  ): Promise<CasePage> {
+    // The page is chosen first (an index scan in list order), and only its 50 rows are
+    // joined with their counsellor and next appointment.
+    const rows = await client.$queryRaw<ListRow[]>`
+      SELECT c.*, u.id AS counsellor_id, u.username AS counsellor_username, next.*,
+             (SELECT count(*)::int FROM (SELECT FROM cases c WHERE ${where} LIMIT ${LIST_COUNT_CAP + 1}) n) AS total
+        FROM (SELECT ${HEADER_COLUMNS}, c.pseudonym, c.assigned_counsellor_id, c.created_at
+                FROM cases c
+               WHERE ${where}
+               ORDER BY c.opened_on DESC, c.created_at DESC, c.id DESC
+               LIMIT ${page.limit} OFFSET ${page.offset}) c
+        JOIN users u ON u.id = c.assigned_counsellor_id
+        ${nextAppointmentJoin(now)}
+       ORDER BY c.opened_on DESC, c.created_at DESC, c.id DESC`;
+    const opened = await openEach(
+      fields,
+      TABLE,
+      { pseudonym: CASE_SEALED.pseudonym },
+      rows.map((row) => ({ owner: caseOwner(service, row.id), row })),
+      client,
+    );
+    return {
+      rows: rows.map((row, i) => ({
+        id: row.id,
+        caseNumber: row.case_number,
+        status: row.status,
+        openedOn: fromDateColumn(row.opened_on),
+        closedOn: fromOptionalDateColumn(row.closed_on),
+        pseudonym: opened[i]!.pseudonym!,
+        assignedCounsellor: { id: row.counsellor_id, username: row.counsellor_username },
+        exitPhase: row.exit_phase,
+        riskLevel: row.risk_level,
+        nextAppointment: toNext(row),
+      })),
+      ...capped(rows[0]?.total ?? (page.offset > 0 ? await count(where, client) : 0)),
+    };
+  }
+
+  async function count(where: Prisma.Sql, client: DbClient): Promise<number> {
+    const rows = await client.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM (SELECT FROM cases c WHERE ${where} LIMIT ${LIST_COUNT_CAP + 1}) n`;
+    return rows[0]!.n;
+  }
+
+  function capped(total: number) {
+    return { total: Math.min(total, LIST_COUNT_CAP), totalCapped: total > LIST_COUNT_CAP };
+  }
+
+  async function personIndexes(service: ServiceCode, sealed: CaseSealedValues) {
+    const pseudonym =
+      typeof sealed.pseudonym === 'string'
+        ? await fields.blindIndex(service, PSEUDONYM_INDEX, sealed.pseudonym)
+        : undefined;
+    const realName =
+      sealed.realName === undefined
+        ? undefined
+        : sealed.realName === null
+          ? null
+          : await fields.blindIndex(service, REAL_NAME_INDEX, sealed.realName);
+    return { pseudonym, realName };
+  }
+
+  async function caseRow(
+    input: NewCase,
+    id: string,
+    number: number,
+    sealed: { [K in keyof typeof CASE_SEALED]?: Uint8Array<ArrayBuffer> | null },
+  ): Promise<Prisma.CaseCreateManyInput> {
+    const indexes = await personIndexes(input.service, input.sealed);
+    return {
+      id,
+      service: input.service,
+      caseNumber: formatCaseNumber(input.service, input.year, number),
+      anonymous: input.anonymous,
+      openedOn: toDateColumn(input.openedOn),
+      assignedCounsellorId: input.assignedCounsellorId,
+      coCounsellorId: input.coCounsellorId,
+      exitPhase: input.exitPhase,
+      createdById: input.createdById,
+      ...sealed,
+      pseudonym: sealed.pseudonym!,
+      pseudonymIndex: indexes.pseudonym!.value,
+      realNameIndex: indexes.realName?.value ?? null,
+      indexKeyVersion: indexes.pseudonym!.keyVersion,
+    };
+  }
+
+  return {
+    /**
+     * Reserves `count` consecutive numbers of a service and year atomically (one row per
+     * service and year, locked by the upsert until the transaction ends) and returns the first.
+     */
+    async reserveCaseNumbers(
+      service: ServiceCode,
+      year: number,
+      count: number,
+      client: DbClient,
+    ): Promise<number> {
+      const rows = await client.$queryRaw<{ last_number: number }[]>`
+        INSERT INTO case_counters (service, year, last_number)
+        VALUES (${service}::service_code, ${year}, ${count})
+        ON CONFLICT (service, year)
+        DO UPDATE SET last_number = case_counters.last_number + ${count}
+        RETURNING last_number`;
+      return rows[0]!.last_number - count + 1;
+    },
+
+    async create(input: NewCase, client: DbClient): Promise<{ id: string; caseNumber: string }> {
+      const id = randomUUID();
+      const number = await this.reserveCaseNumbers(input.service, input.year, 1, client);
+      const sealed = await sealFields(
+        fields,
+        caseOwner(input.service, id),
+        TABLE,
+        id,
+        CASE_SEALED,
+        input.sealed,
+        client,
+      );
+      const row = await caseRow(input, id, number, sealed);
+      await client.case.create({ data: row, select: { id: true } });
+      return { id, caseNumber: row.caseNumber };
+    },
+
+    /**
+     * Many new cases of one service and year at once (imports, demo data, the benchmark):
+     * the same encryption and indexes as `create`, with one insert for all data keys and one
+     * for all cases.
+     */
+    async createMany(
+      inputs: readonly NewCase[],
+      client: DbClient,
+    ): Promise<{ id: string; caseNumber: string }[]> {
+      const [first] = inputs;
+      if (!first) return [];
+      if (inputs.some((input) => input.service !== first.service || input.year !== first.year)) {
+        throw new TypeError('createMany takes cases of one service and year');
+      }
+      const ids = inputs.map(() => randomUUID());
+      const sealed = await fields.encryptForNewOwners(
+        inputs.map((input, i) => ({
+          owner: caseOwner(input.service, ids[i]!),
+          fields: Object.fromEntries(
+            Object.entries(CASE_SEALED).map(([name, { column }]) => [
+              name,
+              {
+                location: { table: TABLE, column, recordId: ids[i]! } satisfies FieldLocation,
+                value: input.sealed[name as keyof CaseSealedValues],
+              },
+            ]),
+          ),
+        })),
+        client,
+      );
+      const number = await this.reserveCaseNumbers(
+        first.service,
+        first.year,
+        inputs.length,
+        client,
+      );
+      const rows = await Promise.all(
+        inputs.map((input, i) => caseRow(input, ids[i]!, number + i, sealed[i]!)),
+      );
+      await client.case.createMany({ data: rows });
+      return rows.map((row) => ({ id: row.id!, caseNumber: row.caseNumber }));
+    },
+
+    async findHeader(service: ServiceCode, id: string, client: DbClient) {
+      const rows = await client.$queryRaw<HeaderRow[]>`
+        SELECT ${HEADER_COLUMNS} FROM cases c
+         WHERE c.id = ${id}::uuid AND c.service = ${service}::service_code`;
+      return rows[0] ? toHeader(rows[0]) : null;
+    },
+
+    /** Case numbers of the given cases of the service (others are simply missing). */
+    async caseNumbers(
+      service: ServiceCode,
+      ids: readonly string[],
+      client: DbClient,
+    ): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await client.case.findMany({
+        where: { service, id: { in: [...new Set(ids)] } },
+        select: { id: true, caseNumber: true },
+      });
+      return new Map(rows.map((row) => [row.id, row.caseNumber]));
+    },
+
+    /**
+     * The whole case, decrypted, with its counsellors and next appointment. `onFound` runs
+     * before decryption, so a failure can name the case in the access log.
+     */
+    async findById(
+      service: ServiceCode,
+      id: string,
+      now: Date,
+      client: DbClient,
+      onFound?: (header: CaseHeader) => void,
+    ): Promise<CaseRecord | null> {
+      const rows = await client.$queryRaw<
+        (HeaderRow &
+          NextRow & { [K in keyof typeof CASE_SEALED]: Uint8Array | null } & {
+            assigned_id: string;
+            assigned_username: string;
+            co_id: string | null;
+            co_username: string | null;
+            created_at: Date;
+            updated_at: Date;
+          })[]
+      >`
+        SELECT ${HEADER_COLUMNS}, c.pseudonym, c.real_name AS "realName",
+               c.date_of_birth AS "dateOfBirth", c.phone, c.email, c.address,
+               c.preferred_language AS "preferredLanguage",
+               c.interpreter_needed AS "interpreterNeeded", c.safe_contact AS "safeContact",
+               c.summary, c.closing_reason AS "closingReason", c.created_at, c.updated_at,
+               a.id AS assigned_id, a.username AS assigned_username,
+               co.id AS co_id, co.username AS co_username, next.*
+          FROM cases c
+          JOIN users a ON a.id = c.assigned_counsellor_id
+          LEFT JOIN users co ON co.id = c.co_counsellor_id
+          ${nextAppointmentJoin(now)}
+         WHERE c.id = ${id}::uuid AND c.service = ${service}::service_code`;
+      const row = rows[0];
+      if (!row) return null;
+      const header = toHeader(row);
+      onFound?.(header);
+      const sealed = await openFields(
+        fields,
+        caseOwner(service, row.id),
+        TABLE,
+        CASE_SEALED,
+        row,
+        client,
+      );
+      return {
+        ...header,
+        assignedCounsellor: { id: row.assigned_id, username: row.assigned_username },
+        coCounsellor: row.co_id ? { id: row.co_id, username: row.co_username! } : null,
+        nextAppointment: toNext(row),
+        sealed: { ...sealed, pseudonym: sealed.pseudonym! },
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      };
+    },
+
+    list(service: ServiceCode, filter: CaseFilter, page: Page, now: Date, client: DbClient) {
+      return listPage(service, filterSql(service, filter), page, now, client);
+    },
+
+    /**
+     * Exact-match search without plaintext in the database: a case number directly; a
+     * pseudonym or name through its 16-bit blind index, whose false positives are dropped
+     * after decrypting and comparing the normalised values; plus cases found elsewhere
+     * (`alsoCaseIds`, e.g. by court file number).
+     */
+    async search(
+      service: ServiceCode,
+      query: { text: string; alsoCaseIds: readonly string[] },
+      filter: CaseFilter,
+      page: Page,
+      now: Date,
+      client: DbClient,
+    ): Promise<CasePage> {
+      const where = filterSql(service, filter);
+      const caseNumber = query.text.trim().toUpperCase();
+      if (CASE_NUMBER.test(caseNumber)) {
+        return listPage(
+          service,
+          Prisma.sql`${where} AND c.case_number = ${caseNumber}`,
+          page,
+          now,
+          client,
+        );
+      }
+      const wanted = normaliseForIndex(query.text);
+      if (wanted === '') return { rows: [], total: 0, totalCapped: false };
+      const pseudonym = await fields.blindIndex(service, PSEUDONYM_INDEX, query.text);
+      const name = await fields.blindIndex(service, REAL_NAME_INDEX, query.text);
+      const also = [...new Set(query.alsoCaseIds)];
+      const candidates = await client.$queryRaw<
+        { id: string; pseudonym: Uint8Array; realName: Uint8Array | null }[]
+      >`
+        SELECT c.id, c.pseudonym, c.real_name AS "realName"
+          FROM cases c
+         WHERE ${where}
+           AND ((c.pseudonym_bidx = ${pseudonym.value} AND c.bidx_key_version = ${pseudonym.keyVersion})
+             OR (c.real_name_bidx = ${name.value} AND c.bidx_key_version = ${name.keyVersion})
+             OR c.id = ANY(${also}::uuid[]))
+         LIMIT ${MAX_SEARCH_CANDIDATES}`;
+      const names = await openEach(
+        fields,
+        TABLE,
+        { pseudonym: CASE_SEALED.pseudonym, realName: CASE_SEALED.realName },
+        candidates.map((row) => ({ owner: caseOwner(service, row.id), row })),
+        client,
+      );
+      const alsoSet = new Set(also);
+      const matches = candidates
+        .filter((row, i) => {
+          const opened = names[i]!;
+          return (
+            alsoSet.has(row.id) ||
+            normaliseForIndex(opened.pseudonym!) === wanted ||
+            (opened.realName !== null && normaliseForIndex(opened.realName) === wanted)
+          );
+        })
+        .map((row) => row.id);
+      return listPage(
+        service,
+        Prisma.sql`${where} AND c.id = ANY(${matches}::uuid[])`,
+        page,
+        now,
+        client,
+      );
+    },
+
+    async update(
+      service: ServiceCode,
+      id: string,
+      changes: CaseChanges,
+      client: DbClient,
+    ): Promise<void> {
+      const sealedValues = changes.sealed ?? {};
+      const sealed = await sealFields(
+        fields,
+        caseOwner(service, id),
+        TABLE,
+        id,
+        CASE_SEALED,
+        sealedValues,
+        client,
+      );
+      if (sealed.pseudonym === null) throw new TypeError('a case always has a pseudonym');
+      const indexes = await personIndexes(service, sealedValues);
+      const data: Prisma.CaseUncheckedUpdateInput = {
+        status: changes.status,
+        openedOn: changes.openedOn === undefined ? undefined : toDateColumn(changes.openedOn),
+        closedOn:
+          changes.closedOn === undefined
+            ? undefined
+            : changes.closedOn === null
+              ? null
+              : toDateColumn(changes.closedOn),
+        anonymous: changes.anonymous,
+        assignedCounsellorId: changes.assignedCounsellorId,
+        coCounsellorId: changes.coCounsellorId,
+        exitPhase: changes.exitPhase,
+        riskLevel: changes.riskLevel,
+        ...sealed,
+        pseudonym: sealed.pseudonym,
+      };
+      if (indexes.pseudonym) {
+        data.pseudonymIndex = indexes.pseudonym.value;
+        data.indexKeyVersion = indexes.pseudonym.keyVersion;
+      }
+      if (indexes.realName !== undefined) data.realNameIndex = indexes.realName?.value ?? null;
+      const updated = await client.case.updateMany({ where: { id, service }, data });
+      if (updated.count !== 1) throw new Error('case vanished during update');
+    },
+  };
+}
+
+export type CaseRepository = ReturnType<typeof createCaseRepository>;

@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import appointmentRoutes from './appointments/index.ts';
+import calendarRoutes from './calendar/index.ts';
+import backupCaseRoutes from './cases/backup.ts';
+import comebackCaseRoutes from './cases/comeback.ts';
+import caseRoutes from './cases/index.ts';
+import incidentRoutes from './incidents/index.ts';
+import preventionRoutes from './prevention/index.ts';
+
+/** Every case-work route (issue 5), registered by app.ts in one step. */
+export default async function caseWorkRoutes(app: FastifyInstance) {
+  await app.register(caseRoutes);
+  await app.register(backupCaseRoutes);
+  await app.register(comebackCaseRoutes);
+  await app.register(incidentRoutes);
+  await app.register(appointmentRoutes);
+  await app.register(calendarRoutes);
+  await app.register(preventionRoutes);
+}

@@ -1,0 +1,265 @@
+import type { DbClient } from '../../database/db-client.ts';
+import { AppError } from '../../errors/app-error.ts';
+import type { ServiceCode } from '../../generated/prisma/enums.ts';
+import type {
+  AppointmentFields,
+  AppointmentRecord,
+  AppointmentRepository,
+} from '../../repositories/case-work/appointment.repository.ts';
+import type { CaseRepository } from '../../repositories/case-work/case.repository.ts';
+import type { StaffRepository } from '../../repositories/case-work/staff.repository.ts';
+import type {
+  AppointmentListQuery,
+  AppointmentView,
+  CreateAppointmentBody,
+  SavedAppointment,
+  UpdateAppointmentBody,
+} from '../../schemas/appointments.schema.ts';
+import type { RequestContext } from '../actor.ts';
+import {
+  caseNumbersTarget,
+  missing,
+  type CaseWorkEvent,
+  type CaseWorkScope,
+} from '../cases/case-work-scope.ts';
+import { NO_SUCH_CASE, slotView } from '../cases/case.service.ts';
+
+const NO_SUCH_APPOINTMENT = 'No such appointment.';
+const DAY_MS = 86_400_000;
+/** A week view asks for 7 days; a month view for up to 6 weeks. */
+const MAX_PERIOD_MS = 42 * DAY_MS;
+const MAX_DURATION_MS = DAY_MS;
+const LIST_LIMIT = 500;
+const invalid = (message: string) => new AppError('invalid_request', message);
+
+/**
+ * Appointments of counsellors: week views per counsellor and for the team of the service, an
+ * overlap warning on every save, optional link to a case of the same service.
+ */
+export function createAppointmentService(deps: {
+  scope: CaseWorkScope;
+  appointments: AppointmentRepository;
+  cases: CaseRepository;
+  staff: StaffRepository;
+}) {
+  const { scope, appointments, cases, staff } = deps;
+
+  async function views(
+    service: ServiceCode,
+    records: AppointmentRecord[],
+    client: DbClient,
+  ): Promise<AppointmentView[]> {
+    const numbers = await cases.caseNumbers(
+      service,
+      records.flatMap((record) => (record.caseId ? [record.caseId] : [])),
+      client,
+    );
+    return records.map((record) => ({
+      id: record.id,
+      start: record.startsAt.toISOString(),
+      end: record.endsAt.toISOString(),
+      kind: record.kind,
+      status: record.status,
+      location: record.location,
+      note: record.note,
+      counsellor: record.counsellor,
+      case: record.caseId ? { id: record.caseId, caseNumber: numbers.get(record.caseId)! } : null,
+      createdAt: record.createdAt.toISOString(),
+      updatedAt: record.updatedAt.toISOString(),
+    }));
+  }
+
+  function checkTimes(startsAt: Date, endsAt: Date) {
+    if (endsAt <= startsAt) throw invalid('end must be after start.');
+    if (endsAt.getTime() - startsAt.getTime() > MAX_DURATION_MS) {
+      throw invalid('An appointment lasts at most 24 hours.');
+    }
+  }
+
+  /** A linked case must be one of this service (404 like any other missing case). */
+  async function linkedCase(
+    service: ServiceCode,
+    caseId: string | null,
+    client: DbClient,
+    event: CaseWorkEvent,
+  ) {
+    if (caseId === null) return;
+    const header = (await cases.findHeader(service, caseId, client)) ?? missing(NO_SUCH_CASE);
+    event.caseNumber = header.caseNumber;
+  }
+
+  async function counsellor(service: ServiceCode, id: string, client: DbClient) {
+    if (!(await staff.findCounsellor(service, id, client))) {
+      throw invalid('The counsellor must be an active counsellor of your service.');
+    }
+  }
+
+  async function saved(
+    service: ServiceCode,
+    id: string,
+    client: DbClient,
+  ): Promise<SavedAppointment> {
+    const record = (await appointments.findById(service, id, client))!;
+    const overlaps =
+      record.status === 'scheduled'
+        ? await appointments.overlapping(
+            service,
+            record.counsellor.id,
+            record.startsAt,
+            record.endsAt,
+            id,
+            client,
+          )
+        : [];
+    return {
+      appointment: (await views(service, [record], client))[0]!,
+      overlaps: overlaps.map(slotView),
+    };
+  }
+
+  return {
+    list(context: RequestContext, query: AppointmentListQuery) {
+      const from = new Date(query.from);
+      const to = new Date(query.to);
+      return scope.run(
+        context,
+        { action: 'appointment.list', targetType: 'case_list' },
+        async (client, service, event) => {
+          if (to <= from) throw invalid('to must be after from.');
+          if (to.getTime() - from.getTime() > MAX_PERIOD_MS) {
+            throw invalid('Ask for at most 42 days at a time.');
+          }
+          if (query.team && query.counsellorId) {
+            throw invalid('Ask either for the team or for one counsellor.');
+          }
+          const found = await appointments.list(
+            service,
+            {
+              from,
+              to,
+              counsellorId: query.team ? undefined : (query.counsellorId ?? context.actor!.userId),
+              includeCancelled: query.includeCancelled ?? false,
+              limit: LIST_LIMIT,
+            },
+            client,
+          );
+          const shown = await views(service, found.appointments, client);
+          event.targetId = caseNumbersTarget(
+            shown.flatMap((a) => (a.case ? [a.case.caseNumber] : [])),
+          );
+          event.reason = `shown:${shown.length}`;
+          return { appointments: shown, truncated: found.truncated };
+        },
+      );
+    },
+
+    listForCase(context: RequestContext, caseId: string) {
+      return scope.run(
+        context,
+        { action: 'appointment.list', targetType: 'case', targetId: caseId },
+        async (client, service, event) => {
+          const header = (await cases.findHeader(service, caseId, client)) ?? missing(NO_SUCH_CASE);
+          event.caseNumber = header.caseNumber;
+          const found = await appointments.list(
+            service,
+            {
+              from: new Date(0),
+              to: new Date(Date.UTC(9999, 0)),
+              caseId,
+              includeCancelled: true,
+              limit: LIST_LIMIT,
+            },
+            client,
+          );
+          return {
+            appointments: await views(service, found.appointments, client),
+            truncated: found.truncated,
+          };
+        },
+      );
+    },
+
+    get(context: RequestContext, id: string): Promise<{ appointment: AppointmentView }> {
+      return scope.run(
+        context,
+        { action: 'appointment.view', targetType: 'appointment', targetId: id },
+        async (client, service) => {
+          const record =
+            (await appointments.findById(service, id, client)) ?? missing(NO_SUCH_APPOINTMENT);
+          return { appointment: (await views(service, [record], client))[0]! };
+        },
+      );
+    },
+
+    /** Saves even when it overlaps: the answer lists the overlaps as a warning. */
+    create(context: RequestContext, input: CreateAppointmentBody): Promise<SavedAppointment> {
+      return scope.run(
+        context,
+        { action: 'appointment.create', targetType: 'appointment' },
+        async (client, service, event) => {
+          const startsAt = new Date(input.start);
+          const endsAt = new Date(input.end);
+          checkTimes(startsAt, endsAt);
+          const counsellorId = input.counsellorId ?? context.actor!.userId;
+          await counsellor(service, counsellorId, client);
+          const caseId = input.caseId ?? null;
+          await linkedCase(service, caseId, client, event);
+          const id = await appointments.create(
+            service,
+            {
+              counsellorId,
+              caseId,
+              kind: input.kind,
+              status: 'scheduled',
+              startsAt,
+              endsAt,
+              location: input.location ?? null,
+              note: input.note ?? null,
+              createdById: context.actor!.userId,
+            },
+            client,
+          );
+          event.targetId = id;
+          return saved(service, id, client);
+        },
+      );
+    },
+
+    update(
+      context: RequestContext,
+      id: string,
+      patch: UpdateAppointmentBody,
+    ): Promise<SavedAppointment> {
+      return scope.run(
+        context,
+        { action: 'appointment.update', targetType: 'appointment', targetId: id },
+        async (client, service, event) => {
+          const current =
+            (await appointments.findById(service, id, client)) ?? missing(NO_SUCH_APPOINTMENT);
+          const startsAt = patch.start === undefined ? current.startsAt : new Date(patch.start);
+          const endsAt = patch.end === undefined ? current.endsAt : new Date(patch.end);
+          checkTimes(startsAt, endsAt);
+          if (patch.counsellorId !== undefined) {
+            await counsellor(service, patch.counsellorId, client);
+          }
+          if (patch.caseId !== undefined) await linkedCase(service, patch.caseId, client, event);
+          const changes: Partial<AppointmentFields> = {
+            counsellorId: patch.counsellorId,
+            caseId: patch.caseId,
+            kind: patch.kind,
+            status: patch.status,
+            startsAt: patch.start === undefined ? undefined : startsAt,
+            endsAt: patch.end === undefined ? undefined : endsAt,
+            location: patch.location,
+            note: patch.note,
+          };
+          await appointments.update(service, id, changes, client);
+          event.reason = `changed:${Object.keys(patch).sort().join(',')}`;
+          return saved(service, id, client);
+        },
+      );
+    },
+  };
+}
+
+export type AppointmentService = ReturnType<typeof createAppointmentService>;

@@ -1,0 +1,141 @@
+import { DecryptionError, FieldTypeError, KeyShreddedError } from '../../../crypto/index.ts';
+import type { Clock } from '../../clock.ts';
+import type { DbClient } from '../../database/db-client.ts';
+import { AppError } from '../../errors/app-error.ts';
+import type { ServiceCode } from '../../generated/prisma/enums.ts';
+import type { ScopedTransaction } from '../../repositories/case-work/sealed-fields.ts';
+import type { RequestContext } from '../actor.ts';
+import type { AuditLog } from '../audit-log.ts';
+
+/** The access-log event a case-work call writes; `work` may fill in the target it found. */
+export interface CaseWorkEvent {
+  action: string;
+  targetType: string;
+  targetId?: string;
+  caseNumber?: string;
+  reason?: string;
+}
+
+/**
+ * Thrown inside a scoped call when a record is not there *for this service*: missing and
+ * belonging to the other service are indistinguishable by construction (the query is scoped
+ * and row-level security hides the other's rows) and answer the same 404.
+ */
+export class RecordMissing extends Error {
+  override name = 'RecordMissing';
+}
+
+export const missing = (message: string): never => {
+  throw new RecordMissing(message);
+};
+
+export const SERVICE_NAMES: Record<ServiceCode, string> = {
+  backup: 'BackUp',
+  comeback: 'ComeBack',
+};
+
+/** Refuses a feature that belongs to the other counselling service (403, audited). */
+export function requireService(service: ServiceCode, owner: ServiceCode, what: string): void {
+  if (service !== owner) {
+    throw new AppError('not_for_service', `${what} are recorded by ${SERVICE_NAMES[owner]} only.`);
+  }
+}
+
+/**
+ * Every case-work call runs through here: in one transaction scoped to the actor's service
+ * (repositories filter by it and row-level security enforces it), with its access-log event
+ * written in the same transaction. Failures are recorded too, outside the rolled-back
+ * transaction: a missing record (404), a refusal (403) and a ciphertext that does not
+ * decrypt — which never falls back to anything and answers 500 `record_unreadable`.
+ */
+export function createCaseWorkScope(deps: {
+  transact: ScopedTransaction;
+  audit: AuditLog;
+  clock: Clock;
+}) {
+  const { transact, audit } = deps;
+
+  async function recordFailure(
+    context: RequestContext,
+    event: CaseWorkEvent,
+    error: unknown,
+  ): Promise<unknown> {
+    const record = (outcome: 'denied' | 'failed', reason: string) =>
+      audit.record(context, { ...event, outcome, reason });
+    if (error instanceof RecordMissing) {
+      await record('denied', 'not_found');
+      return new AppError('not_found', error.message);
+    }
+    if (error instanceof AppError && error.status === 403) {
+      await record('denied', error.code);
+      return error;
+    }
+    if (error instanceof DecryptionError || error instanceof FieldTypeError) {
+      await record('failed', 'decryption_failed');
+      return new AppError(
+        'record_unreadable',
+        `This record cannot be decrypted: its stored data is damaged or was altered. ` +
+          `The attempt has been recorded. Quote request id ${context.requestId} to your administrator.`,
+      );
+    }
+    if (error instanceof KeyShreddedError) {
+      await record('failed', 'erased');
+      return new AppError('record_erased', 'This record has been erased.');
+    }
+    return error;
+  }
+
+  return {
+    clock: deps.clock,
+
+    /** The actor's service: counsellors always have one (checked again here, never trusted). */
+    serviceOf(context: RequestContext): ServiceCode {
+      const service = context.actor?.service;
+      if (!service || context.actor?.role !== 'counsellor') {
+        throw new AppError('forbidden', 'Only counsellors work with cases.');
+      }
+      return service;
+    },
+
+    async run<T>(
+      context: RequestContext,
+      event: CaseWorkEvent,
+      work: (client: DbClient, service: ServiceCode, event: CaseWorkEvent) => Promise<T>,
+    ): Promise<T> {
+      const service = this.serviceOf(context);
+      const target = { ...event };
+      try {
+        return await transact(service, async (client) => {
+          const result = await work(client, service, target);
+          await audit.record(context, { ...target, outcome: 'allowed' }, client);
+          return result;
+        });
+      } catch (error) {
+        throw await recordFailure(context, target, error);
+      }
+    },
+  };
+}
+
+export type CaseWorkScope = ReturnType<typeof createCaseWorkScope>;
+
+const BERLIN_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Berlin',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The calendar day in Germany (`YYYY-MM-DD`) at an instant: what "today" means to staff. */
+export function berlinDay(at: Date): string {
+  return BERLIN_DAY.format(at);
+}
+
+/**
+ * A list's access-log target: the case numbers it showed, comma-separated (one event per
+ * list, not one per case, so that a page of 50 costs one append to the chained log).
+ */
+export function caseNumbersTarget(numbers: readonly string[]): string | undefined {
+  const unique = [...new Set(numbers)];
+  return unique.length === 0 ? undefined : unique.join(',');
+}

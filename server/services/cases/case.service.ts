@@ -1,0 +1,368 @@
+import type { DbClient } from '../../database/db-client.ts';
+import { AppError } from '../../errors/app-error.ts';
+import type { ServiceCode } from '../../generated/prisma/enums.ts';
+import type { AccompanimentRepository } from '../../repositories/case-work/backup-records.repository.ts';
+import type {
+  CaseFilter,
+  CaseListRow,
+  CaseRecord,
+  CaseRepository,
+  CaseSealedValues,
+} from '../../repositories/case-work/case.repository.ts';
+import type { ExitPhaseRepository } from '../../repositories/case-work/comeback-records.repository.ts';
+import type { Page } from '../../repositories/case-work/sealed-fields.ts';
+import type { StaffRepository } from '../../repositories/case-work/staff.repository.ts';
+import type {
+  AppointmentSlot,
+  CaseList,
+  CaseView,
+  CreateCaseBody,
+  PersonView,
+  UpdateCaseBody,
+} from '../../schemas/cases.schema.ts';
+import type { StaffRef } from '../../schemas/case-work.schema.ts';
+import type { RequestContext } from '../actor.ts';
+import { berlinDay, caseNumbersTarget, missing, type CaseWorkScope } from './case-work-scope.ts';
+
+export const NO_SUCH_CASE = 'No such case.';
+
+export function slotView(slot: {
+  id: string;
+  kind: AppointmentSlot['kind'];
+  startsAt: Date;
+  endsAt: Date;
+}): AppointmentSlot {
+  return {
+    id: slot.id,
+    kind: slot.kind,
+    start: slot.startsAt.toISOString(),
+    end: slot.endsAt.toISOString(),
+  };
+}
+
+function personView(record: CaseRecord): PersonView {
+  const s = record.sealed;
+  return {
+    pseudonym: s.pseudonym,
+    name: s.realName,
+    dateOfBirth: s.dateOfBirth,
+    phone: s.phone,
+    email: s.email,
+    address: s.address,
+    preferredLanguage: s.preferredLanguage,
+    interpreterNeeded: s.interpreterNeeded,
+    safeContact: s.safeContact,
+  };
+}
+
+/** The API's person fields → the repository's encrypted fields (undefined: unchanged). */
+function personSealed(person: Partial<CreateCaseBody['person']>): CaseSealedValues {
+  return {
+    pseudonym: person.pseudonym,
+    realName: person.name,
+    dateOfBirth: person.dateOfBirth,
+    phone: person.phone,
+    email: person.email,
+    address: person.address,
+    preferredLanguage: person.preferredLanguage,
+    interpreterNeeded: person.interpreterNeeded,
+    safeContact: person.safeContact,
+  };
+}
+
+const invalid = (message: string) => new AppError('invalid_request', message);
+
+/**
+ * Cases of both services: list and search (exact matches through blind indexes), view,
+ * create, update. Every call is scoped to the actor's service and is an access-log event.
+ */
+export function createCaseService(deps: {
+  scope: CaseWorkScope;
+  cases: CaseRepository;
+  staff: StaffRepository;
+  accompaniments: AccompanimentRepository;
+  exitPhases: ExitPhaseRepository;
+}) {
+  const { scope, cases, staff, accompaniments, exitPhases } = deps;
+  const now = () => scope.clock.now();
+
+  function listItems(rows: CaseListRow[]): CaseList['cases'] {
+    return rows.map((row) => ({
+      ...row,
+      nextAppointment: row.nextAppointment ? slotView(row.nextAppointment) : null,
+    }));
+  }
+
+  function caseView(record: CaseRecord): CaseView {
+    const next = record.nextAppointment;
+    return {
+      id: record.id,
+      caseNumber: record.caseNumber,
+      service: record.service,
+      status: record.status,
+      anonymous: record.anonymous,
+      openedOn: record.openedOn,
+      closedOn: record.closedOn,
+      closingReason: record.sealed.closingReason,
+      assignedCounsellor: record.assignedCounsellor,
+      coCounsellor: record.coCounsellor,
+      person: personView(record),
+      summary: record.sealed.summary,
+      exitPhase: record.exitPhase,
+      riskLevel: record.riskLevel,
+      nextAppointment: next ? slotView(next) : null,
+      createdAt: record.createdAt.toISOString(),
+      updatedAt: record.updatedAt.toISOString(),
+    };
+  }
+
+  async function requireCounsellor(
+    service: ServiceCode,
+    id: string,
+    role: string,
+    client: DbClient,
+  ): Promise<StaffRef> {
+    const found = await staff.findCounsellor(service, id, client);
+    if (!found) throw invalid(`The ${role} must be an active counsellor of your service.`);
+    return found;
+  }
+
+  async function load(
+    service: ServiceCode,
+    id: string,
+    client: DbClient,
+    event?: { caseNumber?: string },
+  ) {
+    const record = await cases.findById(service, id, now(), client, (header) => {
+      if (event) event.caseNumber = header.caseNumber;
+    });
+    return record ?? missing(NO_SUCH_CASE);
+  }
+
+  return {
+    async list(context: RequestContext, filter: CaseFilter, page: Page): Promise<CaseList> {
+      return scope.run(
+        context,
+        { action: 'case.list', targetType: 'case_list' },
+        async (client, service, event) => {
+          const { rows, total, totalCapped } = await cases.list(
+            service,
+            filter,
+            page,
+            now(),
+            client,
+          );
+          event.targetId = caseNumbersTarget(rows.map((row) => row.caseNumber));
+          return { cases: listItems(rows), total, totalCapped, ...page };
+        },
+      );
+    },
+
+    /** The query text is never logged or audited; only the case numbers found are. */
+    async search(
+      context: RequestContext,
+      text: string,
+      filter: CaseFilter,
+      page: Page,
+    ): Promise<CaseList> {
+      return scope.run(
+        context,
+        { action: 'case.search', targetType: 'case_list' },
+        async (client, service, event) => {
+          const byFileNumber =
+            service === 'backup'
+              ? await accompaniments.caseIdsByFileNumber(service, text, client)
+              : [];
+          const { rows, total, totalCapped } = await cases.search(
+            service,
+            { text, alsoCaseIds: byFileNumber },
+            filter,
+            page,
+            now(),
+            client,
+          );
+          event.targetId = caseNumbersTarget(rows.map((row) => row.caseNumber));
+          return { cases: listItems(rows), total, totalCapped, ...page };
+        },
+      );
+    },
+
+    async get(context: RequestContext, id: string): Promise<CaseView> {
+      return scope.run(
+        context,
+        { action: 'case.view', targetType: 'case', targetId: id },
+        async (client, service, event) => caseView(await load(service, id, client, event)),
+      );
+    },
+
+    async create(
+      context: RequestContext,
+      input: CreateCaseBody,
+    ): Promise<{ id: string; caseNumber: string }> {
+      const actorId = context.actor!.userId;
+      return scope.run(
+        context,
+        { action: 'case.create', targetType: 'case' },
+        async (client, service, event) => {
+          const anonymous = input.anonymous ?? false;
+          if (anonymous && input.person.name) {
+            throw invalid('An anonymous case records no name: leave person.name empty.');
+          }
+          const today = berlinDay(now());
+          const openedOn = input.openedOn ?? today;
+          if (openedOn > today) throw invalid('openedOn cannot be in the future.');
+          const assignedCounsellorId = input.assignedCounsellorId ?? actorId;
+          await requireCounsellor(service, assignedCounsellorId, 'assigned counsellor', client);
+          const coCounsellorId = input.coCounsellorId ?? null;
+          if (coCounsellorId !== null) {
+            if (coCounsellorId === assignedCounsellorId) {
+              throw invalid(
+                'The co-counsellor must be someone other than the assigned counsellor.',
+              );
+            }
+            await requireCounsellor(service, coCounsellorId, 'co-counsellor', client);
+          }
+          const created = await cases.create(
+            {
+              service,
+              year: Number(today.slice(0, 4)),
+              anonymous,
+              openedOn,
+              assignedCounsellorId,
+              coCounsellorId,
+              exitPhase: service === 'comeback' ? 'first_contact' : null,
+              createdById: actorId,
+              sealed: {
+                ...personSealed(input.person),
+                pseudonym: input.person.pseudonym,
+                summary: input.summary,
+              },
+            },
+            client,
+          );
+          if (service === 'comeback') {
+            await exitPhases.create(
+              service,
+              created.id,
+              {
+                phase: 'first_contact',
+                changedOn: openedOn,
+                helpPlanAreas: [],
+                reason: null,
+                createdById: actorId,
+              },
+              client,
+            );
+          }
+          event.targetId = created.id;
+          event.caseNumber = created.caseNumber;
+          return created;
+        },
+      );
+    },
+
+    /**
+     * A partial update. Closing needs a reason; reopening clears the closing date and reason;
+     * anonymous mode deletes a recorded name. The event names the fields that changed.
+     */
+    async update(context: RequestContext, id: string, patch: UpdateCaseBody): Promise<CaseView> {
+      return scope.run(
+        context,
+        { action: 'case.update', targetType: 'case', targetId: id },
+        async (client, service, event) => {
+          const current = (await cases.findHeader(service, id, client)) ?? missing(NO_SUCH_CASE);
+          event.caseNumber = current.caseNumber;
+          const sealed: CaseSealedValues = {
+            ...(patch.person ? personSealed(patch.person) : {}),
+            summary: patch.summary,
+          };
+          const anonymous = patch.anonymous ?? current.anonymous;
+          if (anonymous && typeof sealed.realName === 'string') {
+            throw invalid('An anonymous case records no name: leave person.name empty.');
+          }
+          if (patch.anonymous === true) sealed.realName = null;
+
+          const status = patch.status ?? current.status;
+          const openedOn = patch.openedOn ?? current.openedOn;
+          const today = berlinDay(now());
+          if (openedOn > today) throw invalid('openedOn cannot be in the future.');
+          let closedOn: string | null | undefined;
+          if (status === 'closed') {
+            if (current.status !== 'closed' && patch.closingReason === undefined) {
+              throw invalid('Closing a case needs a closingReason.');
+            }
+            closedOn = patch.closedOn ?? current.closedOn ?? today;
+            if (closedOn < openedOn) throw invalid('closedOn cannot be before openedOn.');
+            sealed.closingReason = patch.closingReason;
+          } else {
+            if (patch.closingReason !== undefined || patch.closedOn !== undefined) {
+              throw invalid('closingReason and closedOn belong to closing a case (status closed).');
+            }
+            if (current.status === 'closed') {
+              closedOn = null;
+              sealed.closingReason = null;
+            }
+          }
+
+          if (patch.assignedCounsellorId !== undefined) {
+            await requireCounsellor(
+              service,
+              patch.assignedCounsellorId,
+              'assigned counsellor',
+              client,
+            );
+          }
+          if (patch.coCounsellorId) {
+            await requireCounsellor(service, patch.coCounsellorId, 'co-counsellor', client);
+          }
+          await cases.update(
+            service,
+            id,
+            {
+              status: patch.status,
+              openedOn: patch.openedOn,
+              closedOn,
+              anonymous: patch.anonymous,
+              assignedCounsellorId: patch.assignedCounsellorId,
+              coCounsellorId: patch.coCounsellorId,
+              sealed,
+            },
+            client,
+          );
+          const record = await load(service, id, client);
+          if (record.coCounsellor && record.coCounsellor.id === record.assignedCounsellor.id) {
+            throw invalid('The co-counsellor must be someone other than the assigned counsellor.');
+          }
+          event.reason = `changed:${changedFields(patch).join(',')}`;
+          return caseView(record);
+        },
+      );
+    },
+
+    async counsellors(context: RequestContext): Promise<StaffRef[]> {
+      return scope.run(
+        context,
+        { action: 'staff.counsellor_list', targetType: 'service' },
+        async (client, service, event) => {
+          event.targetId = service;
+          return staff.counsellors(service, client);
+        },
+      );
+    },
+  };
+}
+
+/** Field names (never values) for the access log: which parts of a case changed. */
+function changedFields(patch: UpdateCaseBody): string[] {
+  const names: string[] = [];
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === 'person' && value && typeof value === 'object') {
+      names.push(...Object.keys(value).map((field) => `person.${field}`));
+    } else {
+      names.push(key);
+    }
+  }
+  return names.sort();
+}
+
+export type CaseService = ReturnType<typeof createCaseService>;

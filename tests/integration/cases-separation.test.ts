@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectStatus,
+  newCase,
+  newCounsellor,
+  snapshot,
+  startCaseWorkApp,
+  type CaseWorkApp,
+  type Staff,
+} from '../support/case-work.ts';
+
+let t: CaseWorkApp;
+let anna: Staff; // BackUp
+let clara: Staff; // ComeBack
+/** Ids of records of each service, by the route parameter they fill. */
+const records: Record<'backup' | 'comeback', Record<string, string>> = { backup: {}, comeback: {} };
+
+beforeAll(async () => {
+  t = await startCaseWorkApp();
+  anna = await newCounsellor(t, 'backup');
+  clara = await newCounsellor(t, 'comeback');
+  for (const [who, service] of [
+    [anna, 'backup'],
+    [clara, 'comeback'],
+  ] as const) {
+    const ids = records[service];
+    ids.id = (await newCase(who)).id;
+    ids.noteId = expectStatus(
+      await who.http('POST', `/api/cases/${ids.id}/notes`, { kind: 'other', body: 'x' }),
+      201,
+    ).id;
+    ids.appointment = expectStatus(
+      await who.http('POST', '/api/appointments', {
+        start: '2026-12-01T10:00:00Z',
+        end: '2026-12-01T11:00:00Z',
+        kind: 'other',
+        caseId: ids.id,
+      }),
+      201,
+    ).appointment.id;
+  }
+  const b = records.backup;
+  b.incidentId = expectStatus(
+    await anna.http('POST', '/api/incidents', {
+      occurredOn: '2026-10-03',
+      offenceType: 'arson',
+      motives: ['other'],
+      district: 'hagen',
+      affectedCount: 1,
+      affectedMinors: 0,
+      reportedToPolice: 'no',
+      source: 'press',
+      caseIds: [b.id],
+    }),
+    201,
+  ).id;
+  b.accompaniment = expectStatus(
+    await anna.http('POST', `/api/cases/${b.id}/accompaniments`, {
+      kind: 'court_hearing',
+      takesPlaceOn: '2026-12-01',
+      role: 'witness',
+    }),
+    201,
+  ).id;
+  b.claim = expectStatus(
+    await anna.http('POST', `/api/cases/${b.id}/compensation-claims`, { status: 'planned' }),
+    201,
+  ).id;
+  records.comeback.assessmentId = expectStatus(
+    await clara.http('POST', `/api/cases/${records.comeback.id}/risk-assessments`, {
+      level: 'high',
+    }),
+    201,
+  ).id;
+});
+afterAll(() => t.close());
+
+/** A valid body for each state-changing route, so that only the ids can make it fail. */
+function bodyFor(method: string, url: string): object | undefined {
+  if (method === 'GET') return undefined;
+  const bodies: [RegExp, object][] = [
+    [/\/notes\/:noteId\/amendments$/, { body: 'y' }],
+    [/\/notes$/, { kind: 'other', body: 'y' }],
+    [/^\/api\/cases\/:id$/, { summary: 'y' }],
+    [/\/incidents\/:incidentId$/, {}],
+    [/^\/api\/incidents\/:id$/, { affectedCount: 2 }],
+    [
+      /\/accompaniments$/,
+      { kind: 'police_interview', takesPlaceOn: '2026-12-02', role: 'witness' },
+    ],
+    [/\/accompaniments\/:recordId$/, { outcome: 'y' }],
+    [/\/compensation-claims$/, { status: 'filed' }],
+    [/\/compensation-claims\/:recordId$/, { status: 'filed' }],
+    [
+      /\/referrals$/,
+      {
+        target: 'lawyer',
+        referredOn: '2026-11-02',
+        consentForm: 'verbal',
+        consentOn: '2026-11-01',
+      },
+    ],
+    [/\/exit-phases$/, { phase: 'distancing' }],
+    [/\/risk-assessments$/, { level: 'low' }],
+    [/\/decision$/, { decision: 'confirmed' }],
+    [/^\/api\/appointments\/:id$/, { status: 'cancelled' }],
+  ];
+  const found = bodies.find(([pattern]) => pattern.test(url));
+  if (!found) throw new Error(`no body for ${method} ${url}`);
+  return found[1];
+}
+
+/** The other service's ids for a route's parameters (its records, in its own cases). */
+function fill(url: string, ids: Record<string, string>): string {
+  return url.replace(/:([a-zA-Z]+)/g, (_, name: string) => {
+    if (name === 'recordId')
+      return url.includes('accompaniments') ? ids.accompaniment! : ids.claim!;
+    if (name === 'id' && url.startsWith('/api/appointments/')) return ids.appointment!;
+    if (name === 'id' && url.startsWith('/api/incidents/')) return ids.incidentId!;
+    const id = ids[name];
+    if (!id) throw new Error(`no ${name} for ${url}`);
+    return id;
+  });
+}
+
+describe('another service’s records', () => {
+  it('answer every case-work route with parameters exactly like missing ones, and change nothing', async () => {
+    const routes = t.app.routeTable.filter(
+      (route) =>
+        route.hasParams &&
+        Array.isArray(route.access) &&
+        (route.access as string[]).includes('counsellor'),
+    );
+    expect(routes.length).toBeGreaterThan(20);
+    const before = await snapshot(t);
+    let compared = 0;
+    for (const route of routes) {
+      const backupOnly = /incidents|accompaniments|compensation-claims|referrals/.test(route.url);
+      const comebackOnly = /exit-phases|risk-assessments/.test(route.url);
+      const attempts: [Staff, Record<string, string>][] = [];
+      if (!comebackOnly) attempts.push([clara, records.backup]);
+      if (!backupOnly) attempts.push([anna, records.comeback]);
+      for (const [who, theirs] of attempts) {
+        const url = fill(route.url, theirs);
+        const missingUrl = route.url.replace(/:[a-zA-Z]+/g, () => randomUUID());
+        const payload = bodyFor(route.method, route.url);
+        const other = await who.http(route.method as 'GET', url, payload);
+        const missing = await who.http(route.method as 'GET', missingUrl, payload);
+        expect(other.statusCode, `${route.method} ${url}: ${other.body}`).toBe(404);
+        expect(missing.statusCode, `${route.method} ${missingUrl}`).toBe(404);
+        expect(other.json(), `${route.method} ${route.url}`).toEqual(missing.json());
+        compared += 1;
+      }
+    }
+    expect(compared).toBeGreaterThan(25);
+    expect(await snapshot(t)).toEqual(before);
+  });
+});

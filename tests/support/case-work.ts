@@ -1,0 +1,178 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import pino from 'pino';
+import { expect } from 'vitest';
+import { buildApp } from '../../server/app.ts';
+import { withClient } from '../../server/database/pg-client.ts';
+import type { Role, ServiceCode } from '../../server/generated/prisma/enums.ts';
+import { loggerOptions } from '../../server/logging.ts';
+import { asUser, newUser, signIn, type TestUser } from './accounts.ts';
+import { createTestDatabase } from './test-cluster.ts';
+import { testClock } from './test-clock.ts';
+import { testConfig } from './test-config.ts';
+import type { TestApp } from './test-app.ts';
+
+/** Every table case work adds; each belongs to one service and has row-level security. */
+export const CASE_WORK_TABLES = [
+  'case_counters',
+  'cases',
+  'case_notes',
+  'incidents',
+  'case_incidents',
+  'accompaniments',
+  'compensation_claims',
+  'referrals',
+  'exit_phase_changes',
+  'risk_assessments',
+  'prevention_contacts',
+  'multiplier_trainings',
+  'appointments',
+  'calendar_feeds',
+] as const;
+
+export interface CaseWorkApp extends TestApp {
+  /** Everything the server logged, one JSON line each (when started with `captureLog`). */
+  logLines: string[];
+}
+
+/**
+ * The whole app on a fresh database, like startTestApp, optionally logging through the
+ * production logger configuration (redaction, query strings stripped) at the most verbose
+ * level into memory, so tests can prove that nothing sensitive reaches the log.
+ */
+export async function startCaseWorkApp(options: { captureLog?: boolean } = {}) {
+  const database = await createTestDatabase();
+  const clock = testClock();
+  const config = testConfig({ databaseUrl: database.appUrl });
+  const logLines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const loggerInstance = options.captureLog
+    ? pino({ ...(loggerOptions(config) as pino.LoggerOptions), level: 'trace' }, stream)
+    : undefined;
+  const app = await buildApp(config, { clock, ...(loggerInstance ? { loggerInstance } : {}) });
+  await app.ready();
+  const t: CaseWorkApp = {
+    app,
+    database,
+    clock,
+    logLines,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+  return t;
+}
+
+export type Http = ReturnType<typeof asUser>;
+
+export interface Staff extends TestUser {
+  http: Http;
+}
+
+/** A signed-in user (TOTP enrolled, as the policy requires) with an inject helper. */
+export async function newStaff(
+  t: Pick<TestApp, 'app' | 'clock'>,
+  role: Role,
+  service?: ServiceCode,
+): Promise<Staff> {
+  const user = await newUser(t.app, t.clock, { role, service, totp: true });
+  const session = await signIn(t.app, t.clock, user);
+  return { ...user, http: asUser(t.app, session) };
+}
+
+export const newCounsellor = (t: Pick<TestApp, 'app' | 'clock'>, service: ServiceCode) =>
+  newStaff(t, 'counsellor', service);
+
+/** Expects a status, and returns the JSON body (with the response text in the message). */
+export function expectStatus(response: LightMyRequestResponse, status: number) {
+  expect(response.statusCode, response.body).toBe(status);
+  return response.body === '' ? undefined : response.json();
+}
+
+/** A case through the API; returns its id and number. */
+export async function newCase(
+  who: Staff,
+  body: Record<string, unknown> = {},
+): Promise<{ id: string; caseNumber: string }> {
+  const { person, ...rest } = body as { person?: Record<string, unknown> };
+  return expectStatus(
+    await who.http('POST', '/api/cases', {
+      person: { pseudonym: `Falke ${Math.random().toString(36).slice(2, 8)}`, ...person },
+      ...rest,
+    }),
+    201,
+  );
+}
+
+/** Rows per case-work table, read as the superuser (row-level security does not apply). */
+export async function countRows(t: TestApp): Promise<Record<string, number>> {
+  return withClient(t.database.superuserUrl, async (client) => {
+    const counts: Record<string, number> = {};
+    for (const table of CASE_WORK_TABLES) {
+      const result = await client.query(`SELECT count(*)::int AS n FROM ${table}`);
+      counts[table] = result.rows[0].n;
+    }
+    return counts;
+  });
+}
+
+/** A digest of every row of every case-work table: equal digests, nothing was stored or changed. */
+export async function snapshot(t: TestApp): Promise<Record<string, string>> {
+  return withClient(t.database.superuserUrl, async (client) => {
+    const digests: Record<string, string> = {};
+    for (const table of CASE_WORK_TABLES) {
+      const result = await client.query(
+        `SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS digest
+           FROM ${table} x`,
+      );
+      digests[table] = `${result.rows[0].n}:${result.rows[0].digest}`;
+    }
+    return digests;
+  });
+}
+
+/** Access-log events of an action (newest last), as the superuser reads them. */
+export async function auditEvents(
+  t: TestApp,
+  where: { action?: string; actorId?: string; sinceSeq?: bigint } = {},
+) {
+  return withClient(t.database.superuserUrl, async (client) => {
+    const result = await client.query(
+      `SELECT seq, actor_id, actor_service, action, outcome, target_type, target_id,
+              case_number, reason
+         FROM audit_events
+        WHERE ($1::text IS NULL OR action = $1)
+          AND ($2::uuid IS NULL OR actor_id = $2)
+          AND seq > $3
+        ORDER BY seq`,
+      [where.action ?? null, where.actorId ?? null, String(where.sinceSeq ?? 0n)],
+    );
+    return result.rows.map((row) => ({
+      seq: BigInt(row.seq),
+      actorId: row.actor_id as string | null,
+      actorService: row.actor_service as string | null,
+      action: row.action as string,
+      outcome: row.outcome as string,
+      targetType: row.target_type as string | null,
+      targetId: row.target_id as string | null,
+      caseNumber: row.case_number as string | null,
+      reason: row.reason as string | null,
+    }));
+  });
+}
+
+/** The newest access-log sequence number, to look only at what a request wrote after it. */
+export async function lastAuditSeq(t: TestApp): Promise<bigint> {
+  return withClient(t.database.superuserUrl, async (client) => {
+    const result = await client.query('SELECT coalesce(max(seq), 0) AS seq FROM audit_events');
+    return BigInt(result.rows[0].seq);
+  });
+}
+
+export type { FastifyInstance };
