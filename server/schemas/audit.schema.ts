@@ -132,3 +132,10 @@ export const AnomalyReport = Type.Object(
   { additionalProperties: false },
 );
 export type AnomalyReport = Type.Static<typeof AnomalyReport>;
+
+/** The checkpoint verifier key in its one-line text form. */
+export const PublicKeyView = Type.Object(
+  { publicKey: Type.String() },
+  { additionalProperties: false },
+);
+export type PublicKeyView = Type.Static<typeof PublicKeyView>;

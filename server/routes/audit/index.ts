@@ -1,6 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import Type from 'typebox';
 import {
   AnomalyQuery,
   AnomalyReport,
@@ -8,6 +7,7 @@ import {
   AuditQuery,
   CheckpointView,
   ExportQuery,
+  PublicKeyView,
   VerificationView,
 } from '../../schemas/audit.schema.ts';
 import { EmptyBody, errorResponses } from '../../schemas/common.schema.ts';
@@ -83,9 +83,7 @@ export default async function auditRoutes(app: FastifyInstance) {
       schema: {
         tags: ['audit'],
         summary: 'The checkpoint verifier key (public), for offline verification',
-        response: {
-          200: Type.Object({ publicKey: Type.String() }, { additionalProperties: false }),
-        },
+        response: { 200: PublicKeyView },
       },
     },
     async () => ({ publicKey: await accessLog.publicKey() }),

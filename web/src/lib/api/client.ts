@@ -52,13 +52,47 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Calls a same-origin JSON route and returns its parsed body, or throws an ApiError. */
 export async function apiRequest<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const response = await send(method, path, body);
+  if (!response.ok) throw await refusal(response);
+  const payload = await readJson(response);
+  if (payload === INVALID_JSON) throw unusableAnswer(response);
+  hooks.onContact?.();
+  return payload as T;
+}
+
+export interface DownloadedFile {
+  blob: Blob;
+  /** The name the server suggests (content-disposition), if any. */
+  filename: string | null;
+}
+
+/** Fetches a same-origin file (GET), refused exactly like apiRequest refuses. */
+export async function apiDownload(path: string): Promise<DownloadedFile> {
+  const response = await send('GET', path, undefined, '*/*');
+  if (!response.ok) throw await refusal(response);
+  let blob: Blob;
+  try {
+    blob = await response.blob();
+  } catch {
+    throw new ApiError(0, NETWORK_ERROR, 'The server could not be reached.');
+  }
+  hooks.onContact?.();
+  const disposition = response.headers.get('content-disposition') ?? '';
+  return { blob, filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? null };
+}
+
+async function send(
+  method: Method,
+  path: string,
+  body: unknown,
+  accept = 'application/json',
+): Promise<Response> {
+  const headers: Record<string, string> = { accept };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
 
-  let response: Response;
   try {
-    response = await fetch(path, {
+    return await fetch(path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -70,20 +104,20 @@ export async function apiRequest<T>(method: Method, path: string, body?: unknown
   } catch {
     throw new ApiError(0, NETWORK_ERROR, 'The server could not be reached.');
   }
+}
 
+/** The error a refused request throws; session problems also go to the session's hook. */
+async function refusal(response: Response): Promise<ApiError> {
   const payload = await readJson(response);
-  if (payload === INVALID_JSON) {
-    // A proxy error page or a static server without the API: nothing from our server.
-    throw new ApiError(response.status, UNAVAILABLE_ERROR, 'The server gave no usable answer.');
-  }
-  if (response.ok) {
-    hooks.onContact?.();
-    return payload as T;
-  }
-
+  // A proxy error page or a static server without the API: nothing from our server.
+  if (payload === INVALID_JSON) return unusableAnswer(response);
   const error = toApiError(response.status, payload);
   if (SESSION_PROBLEMS.has(error.code)) hooks.onSessionProblem?.(error.code as SessionProblem);
-  throw error;
+  return error;
+}
+
+function unusableAnswer(response: Response): ApiError {
+  return new ApiError(response.status, UNAVAILABLE_ERROR, 'The server gave no usable answer.');
 }
 
 const INVALID_JSON = Symbol('invalid JSON');

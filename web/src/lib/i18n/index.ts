@@ -1,6 +1,8 @@
 import { addMessages, init, locale } from 'svelte-i18n';
 import de from './locales/de.json';
 import en from './locales/en.json';
+import casesDe from './locales/cases.de.json';
+import casesEn from './locales/cases.en.json';
 
 export const LOCALES = ['de', 'en'] as const;
 export type AppLocale = (typeof LOCALES)[number];
@@ -40,6 +42,9 @@ export function setLocale(next: AppLocale): void {
 // Messages are bundled rather than fetched: two small files, and no loading state to handle.
 addMessages('de', de);
 addMessages('en', en);
+// Case work keeps its strings in files of its own (counsellors' pages).
+addMessages('de', casesDe);
+addMessages('en', casesEn);
 init({ fallbackLocale: DEFAULT_LOCALE, initialLocale: readStoredLocale() });
 
 // Screen readers and hyphenation follow <html lang>, so it tracks the chosen language.

@@ -1,0 +1,229 @@
+import type { Static } from 'typebox';
+import type {
+  AccompanimentList as AccompanimentListSchema,
+  AccompanimentView,
+  CaseIncidentList,
+  ClaimList,
+  ClaimView,
+  CreateAccompanimentBody,
+  CreateClaimBody,
+  CreateIncidentBody,
+  CreateReferralBody,
+  IncidentView,
+  ReferralList,
+  ReferralView,
+} from '$schemas/backup.schema';
+import type {
+  AmendNoteBody,
+  CaseList as CaseListSchema,
+  CaseListItem as CaseListItemSchema,
+  CaseSearchBody,
+  CaseStatusSchema,
+  CaseView as CaseViewSchema,
+  CounsellorList,
+  CreateCaseBody,
+  CreatedCase as CreatedCaseSchema,
+  CreateNoteBody,
+  NoteList as NoteListSchema,
+  NoteView,
+  UpdateCaseBody,
+} from '$schemas/cases.schema';
+import type {
+  AssessRiskBody,
+  ChangePhaseBody,
+  ExitProcessView,
+  PhaseChangeView,
+  RiskAssessmentList as RiskAssessmentListSchema,
+  RiskAssessmentView,
+} from '$schemas/comeback.schema';
+import type { StaffRef } from '$schemas/case-work.schema';
+import { apiRequest } from './client';
+
+// Cases, their notes and the records of each service (/api/cases…, /api/incidents). Types come
+// from the server's schemas, imported as types only.
+
+export type CaseStatus = Static<typeof CaseStatusSchema>;
+export type CaseListItem = Static<typeof CaseListItemSchema>;
+export type CaseListResponse = Static<typeof CaseListSchema>;
+export type CaseSearchRequest = Static<typeof CaseSearchBody>;
+export type CaseDetails = Static<typeof CaseViewSchema>;
+export type NewCaseRequest = Static<typeof CreateCaseBody>;
+export type CaseChangeRequest = Static<typeof UpdateCaseBody>;
+export type CreatedCase = Static<typeof CreatedCaseSchema>;
+export type Staff = Static<typeof StaffRef>;
+export type Note = Static<typeof NoteView>;
+export type NoteKind = Note['kind'];
+export type NewNoteRequest = Static<typeof CreateNoteBody>;
+export type AmendNoteRequest = Static<typeof AmendNoteBody>;
+export type NoteListResponse = Static<typeof NoteListSchema>;
+export type Incident = Static<typeof IncidentView>;
+export type CaseIncident = Static<typeof CaseIncidentList>['incidents'][number];
+export type NewIncidentRequest = Static<typeof CreateIncidentBody>;
+export type Accompaniment = Static<typeof AccompanimentView>;
+export type NewAccompanimentRequest = Static<typeof CreateAccompanimentBody>;
+export type CompensationClaim = Static<typeof ClaimView>;
+export type NewClaimRequest = Static<typeof CreateClaimBody>;
+export type Referral = Static<typeof ReferralView>;
+export type NewReferralRequest = Static<typeof CreateReferralBody>;
+export type ExitProcess = Static<typeof ExitProcessView>;
+export type PhaseChange = Static<typeof PhaseChangeView>;
+export type ExitPhase = PhaseChange['phase'];
+export type NewPhaseRequest = Static<typeof ChangePhaseBody>;
+export type RiskAssessment = Static<typeof RiskAssessmentView>;
+export type RiskAssessmentList = Static<typeof RiskAssessmentListSchema>;
+export type NewRiskAssessmentRequest = Static<typeof AssessRiskBody>;
+
+/** Filters of the case list; the period is that of the case (opened … closed). */
+export interface CaseFilter {
+  status?: CaseStatus;
+  counsellorId?: string;
+  from?: string;
+  to?: string;
+}
+
+export const PAGE_SIZE = 50;
+
+const casePath = (id: string) => `/api/cases/${encodeURIComponent(id)}`;
+
+/** Lists cases; with a search term it goes through POST, so that names never reach a URL. */
+export function findCases(term: string, filter: CaseFilter): Promise<CaseListResponse> {
+  if (term === '') {
+    const query = new URLSearchParams({ limit: String(PAGE_SIZE), offset: '0' });
+    for (const [key, value] of Object.entries(filter)) {
+      if (value) query.set(key, value);
+    }
+    return apiRequest<CaseListResponse>('GET', `/api/cases?${query.toString()}`);
+  }
+  const body: CaseSearchRequest = { q: term, ...filter, limit: PAGE_SIZE, offset: 0 };
+  return apiRequest<CaseListResponse>('POST', '/api/cases/search', body);
+}
+
+export function createCase(request: NewCaseRequest): Promise<CreatedCase> {
+  return apiRequest<CreatedCase>('POST', '/api/cases', request);
+}
+
+export function getCase(id: string): Promise<CaseDetails> {
+  return apiRequest<CaseDetails>('GET', casePath(id));
+}
+
+export function updateCase(id: string, request: CaseChangeRequest): Promise<CaseDetails> {
+  return apiRequest<CaseDetails>('PATCH', casePath(id), request);
+}
+
+export async function listCounsellors(): Promise<Staff[]> {
+  const { counsellors } = await apiRequest<Static<typeof CounsellorList>>(
+    'GET',
+    '/api/counsellors',
+  );
+  return counsellors;
+}
+
+export async function listNotes(caseId: string): Promise<Note[]> {
+  const { notes } = await apiRequest<NoteListResponse>(
+    'GET',
+    `${casePath(caseId)}/notes?limit=100&offset=0`,
+  );
+  return notes;
+}
+
+export function addNote(caseId: string, request: NewNoteRequest): Promise<Note> {
+  return apiRequest<Note>('POST', `${casePath(caseId)}/notes`, request);
+}
+
+export function amendNote(
+  caseId: string,
+  noteId: string,
+  request: AmendNoteRequest,
+): Promise<Note> {
+  return apiRequest<Note>(
+    'POST',
+    `${casePath(caseId)}/notes/${encodeURIComponent(noteId)}/amendments`,
+    request,
+  );
+}
+
+export function createIncident(request: NewIncidentRequest): Promise<Incident> {
+  return apiRequest<Incident>('POST', '/api/incidents', request);
+}
+
+export function getIncident(id: string): Promise<Incident> {
+  return apiRequest<Incident>('GET', `/api/incidents/${encodeURIComponent(id)}`);
+}
+
+export async function listCaseIncidents(caseId: string): Promise<CaseIncident[]> {
+  const { incidents } = await apiRequest<Static<typeof CaseIncidentList>>(
+    'GET',
+    `${casePath(caseId)}/incidents`,
+  );
+  return incidents;
+}
+
+export async function listAccompaniments(caseId: string): Promise<Accompaniment[]> {
+  const { accompaniments } = await apiRequest<Static<typeof AccompanimentListSchema>>(
+    'GET',
+    `${casePath(caseId)}/accompaniments`,
+  );
+  return accompaniments;
+}
+
+export function addAccompaniment(
+  caseId: string,
+  request: NewAccompanimentRequest,
+): Promise<Accompaniment> {
+  return apiRequest<Accompaniment>('POST', `${casePath(caseId)}/accompaniments`, request);
+}
+
+export async function listClaims(caseId: string): Promise<CompensationClaim[]> {
+  const { claims } = await apiRequest<Static<typeof ClaimList>>(
+    'GET',
+    `${casePath(caseId)}/compensation-claims`,
+  );
+  return claims;
+}
+
+export function addClaim(caseId: string, request: NewClaimRequest): Promise<CompensationClaim> {
+  return apiRequest<CompensationClaim>('POST', `${casePath(caseId)}/compensation-claims`, request);
+}
+
+export async function listReferrals(caseId: string): Promise<Referral[]> {
+  const { referrals } = await apiRequest<Static<typeof ReferralList>>(
+    'GET',
+    `${casePath(caseId)}/referrals`,
+  );
+  return referrals;
+}
+
+export function addReferral(caseId: string, request: NewReferralRequest): Promise<Referral> {
+  return apiRequest<Referral>('POST', `${casePath(caseId)}/referrals`, request);
+}
+
+export function getExitProcess(caseId: string): Promise<ExitProcess> {
+  return apiRequest<ExitProcess>('GET', `${casePath(caseId)}/exit-phases`);
+}
+
+export function changeExitPhase(caseId: string, request: NewPhaseRequest): Promise<PhaseChange> {
+  return apiRequest<PhaseChange>('POST', `${casePath(caseId)}/exit-phases`, request);
+}
+
+export function listRiskAssessments(caseId: string): Promise<RiskAssessmentList> {
+  return apiRequest<RiskAssessmentList>('GET', `${casePath(caseId)}/risk-assessments`);
+}
+
+export function assessRisk(
+  caseId: string,
+  request: NewRiskAssessmentRequest,
+): Promise<RiskAssessment> {
+  return apiRequest<RiskAssessment>('POST', `${casePath(caseId)}/risk-assessments`, request);
+}
+
+export function decideRisk(
+  caseId: string,
+  assessmentId: string,
+  decision: 'confirmed' | 'rejected',
+): Promise<RiskAssessment> {
+  return apiRequest<RiskAssessment>(
+    'POST',
+    `${casePath(caseId)}/risk-assessments/${encodeURIComponent(assessmentId)}/decision`,
+    { decision },
+  );
+}

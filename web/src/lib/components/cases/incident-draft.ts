@@ -1,0 +1,66 @@
+import type { CaseIncident, NewIncidentRequest } from '$lib/api/cases';
+
+/** What the incident form holds while it is being filled in: text, as the controls give it. */
+export interface IncidentDraft {
+  occurredOn: string;
+  offenceType: string;
+  motives: string[];
+  municipality: string;
+  district: string;
+  affectedCount: string;
+  affectedMinors: string;
+  reportedToPolice: string;
+  source: string;
+  description: string;
+}
+
+export function emptyIncident(): IncidentDraft {
+  return {
+    occurredOn: '',
+    offenceType: '',
+    motives: [],
+    municipality: '',
+    district: '',
+    affectedCount: '1',
+    affectedMinors: '0',
+    reportedToPolice: '',
+    source: '',
+    description: '',
+  };
+}
+
+const REQUIRED: readonly (keyof IncidentDraft)[] = [
+  'occurredOn',
+  'offenceType',
+  'motives',
+  'district',
+  'affectedCount',
+  'affectedMinors',
+  'reportedToPolice',
+  'source',
+];
+
+/** The fields left empty (as body paths, like the server's messages). */
+export function missingIncidentFields(draft: IncidentDraft): string[] {
+  return REQUIRED.filter((key) => draft[key].length === 0).map((key) => `/${key}`);
+}
+
+/**
+ * The request for a filled-in draft. Counts that are not whole numbers are passed on as they
+ * are typed (NaN becomes null in JSON), so that the server names the field in its answer.
+ */
+export function incidentRequest(draft: IncidentDraft, caseIds: string[]): NewIncidentRequest {
+  return {
+    occurredOn: draft.occurredOn,
+    offenceType: draft.offenceType as CaseIncident['offenceType'],
+    motives: draft.motives as CaseIncident['motives'],
+    district: draft.district as CaseIncident['district'],
+    affectedCount: Number(draft.affectedCount),
+    affectedMinors: Number(draft.affectedMinors),
+    reportedToPolice: draft.reportedToPolice as CaseIncident['reportedToPolice'],
+    source: draft.source as CaseIncident['source'],
+    municipality: draft.municipality.trim() || null,
+    description: draft.description.trim() || null,
+    caseIds,
+  };
+}
