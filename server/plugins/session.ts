@@ -106,7 +106,9 @@ export const sessionPlugin = fp(
         .digest('hex'),
       store: new PostgresSessionStore(options.sessions, options.clock, options.timeouts),
       saveUninitialized: false,
-      rolling: true,
+      // The row is written only when the session changes (lastSeenAt, at most every 10 s), not
+      // on every response: the server enforces both timeouts itself.
+      rolling: false,
       cookie: {
         path: '/',
         httpOnly: true,
@@ -115,7 +117,7 @@ export const sessionPlugin = fp(
         // that; plain http://127.0.0.1 (npm start) still works in a browser. ('auto' is not
         // used: over plain HTTP it silently lowers SameSite to Lax.)
         secure: options.behindTlsProxy,
-        maxAge: options.timeouts.idleMs,
+        // No maxAge: a browser-session cookie, gone when the browser closes.
       },
     });
   },
