@@ -30,6 +30,8 @@ export interface BuildAppOptions {
   loggerInstance?: FastifyBaseLogger;
   /** Tests move time (session timeouts, lockouts, TOTP). */
   clock?: Clock;
+  /** Benchmark only: no access-log writes, to measure their cost. Never in production. */
+  benchmarkWithoutAuditWrites?: boolean;
 }
 
 /**
@@ -94,7 +96,13 @@ export async function buildApp(
   await initCrypto();
   const clock = options.clock ?? systemClock;
   const masterKey = await loadMasterKey(config.masterKey, (message) => app.log.info(message));
-  await app.register(appContextPlugin, { config, databaseUrl, masterKey, clock });
+  await app.register(appContextPlugin, {
+    config,
+    databaseUrl,
+    masterKey,
+    clock,
+    withoutAuditWrites: options.benchmarkWithoutAuditWrites === true,
+  });
   const timeouts = {
     idleMs: config.session.idleMinutes * 60_000,
     absoluteMs: config.session.absoluteHours * 3_600_000,

@@ -65,7 +65,14 @@ declare module 'fastify' {
 export const appContextPlugin = fp(
   async (
     app: FastifyInstance,
-    options: { config: Config; databaseUrl: string; masterKey: Uint8Array; clock: Clock },
+    options: {
+      config: Config;
+      databaseUrl: string;
+      masterKey: Uint8Array;
+      clock: Clock;
+      /** Benchmark only (`npm run bench:audit`): measure what the audit write costs. */
+      withoutAuditWrites?: boolean;
+    },
   ) => {
     const { config, clock } = options;
     const db = createDatabase({ url: options.databaseUrl, poolMax: config.database.poolMax });
@@ -78,7 +85,9 @@ export const appContextPlugin = fp(
     const users = createUserRepository(db, fields);
     const sessions = createSessionRepository(db);
     const audits = createAuditRepository(db, clock);
-    const audit = createAuditLog(audits, config.audit.clientAddress);
+    const audit: AuditLog = options.withoutAuditWrites
+      ? { record: async () => {} }
+      : createAuditLog(audits, config.audit.clientAddress);
     const accounts = createAccountAdminService({ users, sessions, audit });
 
     app.decorate('repositories', { health: createHealthRepository(db), sessions, users });

@@ -38,6 +38,8 @@ import type { RequestContext } from '../../server/services/actor.ts';
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+// `npm run bench:audit` sets this: GET /api/cases/:id with and without its audit write.
+const AUDIT_COMPARISON = process.env.BENCH_AUDIT_COMPARISON === '1';
 const COUNSELLORS_PER_SERVICE = 8;
 // A batch is one transaction, which Prisma ends after 5 s.
 const BATCH = 500;
@@ -270,62 +272,118 @@ try {
     const result = await autocannon({ ...options, connections: CONNECTIONS, duration: SECONDS });
     return { name, result };
   };
-  const results: { name: string; result: Awaited<ReturnType<typeof autocannon>> }[] = [];
-  results.push(await run('hello world (reference)', { url: `${base}/bench/hello` }));
-  results.push(await run('GET /api/cases (50 rows)', { url: `${base}/api/cases`, headers }));
-  results.push(
-    await run('GET /api/cases/:id', {
-      url: base,
-      headers,
-      requests: [
-        { method: 'GET', setupRequest: (r) => ({ ...r, path: `/api/cases/${pick(backupIds)}` }) },
-      ],
-    }),
-  );
-  results.push(
-    await run('POST /api/cases/:id/notes', {
-      url: base,
-      headers: { ...headers, 'content-type': 'application/json' },
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (r) => ({
-            ...r,
-            path: `/api/cases/${pick(backupIds)}/notes`,
-            body: JSON.stringify({
-              kind: 'phone_call',
-              body: 'Rückruf: Termin beim Amtsgericht bestätigt, Begleitung organisiert.',
-            }),
-          }),
-        },
-      ],
-    }),
-  );
-
-  const reference = results[0]!.result.requests.average;
-  console.log('');
-  console.log(
-    `API benchmark: ${done} cases (${counts.rows.map((row) => `${row.service} ${row.n}`).join(', ')}), seeded in ${seedSeconds.toFixed(1)} s; ${CONNECTIONS} connections, ${SECONDS} s per route, pool ${config.database.poolMax}`,
-  );
-  console.log(
-    'route                          req/s     p50 ms   p99 ms   vs reference   non-2xx  errors',
-  );
-  for (const { name, result } of results) {
-    console.log(
-      [
-        name.padEnd(28),
-        Math.round(result.requests.average).toString().padStart(8),
-        result.latency.p50.toFixed(1).padStart(10),
-        result.latency.p99.toFixed(1).padStart(8),
-        `${((result.requests.average / reference) * 100).toFixed(1)} %`.padStart(14),
-        String(result.non2xx).padStart(9),
-        String(result.errors + result.timeouts).padStart(7),
-      ].join(' '),
+  if (AUDIT_COMPARISON) {
+    await compareAuditCost(base, headers);
+    await app.close();
+  } else {
+    const results: { name: string; result: Awaited<ReturnType<typeof autocannon>> }[] = [];
+    results.push(await run('hello world (reference)', { url: `${base}/bench/hello` }));
+    results.push(await run('GET /api/cases (50 rows)', { url: `${base}/api/cases`, headers }));
+    results.push(
+      await run('GET /api/cases/:id', {
+        url: base,
+        headers,
+        requests: [
+          { method: 'GET', setupRequest: (r) => ({ ...r, path: `/api/cases/${pick(backupIds)}` }) },
+        ],
+      }),
     );
+    results.push(
+      await run('POST /api/cases/:id/notes', {
+        url: base,
+        headers: { ...headers, 'content-type': 'application/json' },
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (r) => ({
+              ...r,
+              path: `/api/cases/${pick(backupIds)}/notes`,
+              body: JSON.stringify({
+                kind: 'phone_call',
+                body: 'Rückruf: Termin beim Amtsgericht bestätigt, Begleitung organisiert.',
+              }),
+            }),
+          },
+        ],
+      }),
+    );
+
+    const reference = results[0]!.result.requests.average;
+    console.log('');
+    console.log(
+      `API benchmark: ${done} cases (${counts.rows.map((row) => `${row.service} ${row.n}`).join(', ')}), seeded in ${seedSeconds.toFixed(1)} s; ${CONNECTIONS} connections, ${SECONDS} s per route, pool ${config.database.poolMax}`,
+    );
+    console.log(
+      'route                          req/s     p50 ms   p99 ms   vs reference   non-2xx  errors',
+    );
+    for (const { name, result } of results) {
+      console.log(
+        [
+          name.padEnd(28),
+          Math.round(result.requests.average).toString().padStart(8),
+          result.latency.p50.toFixed(1).padStart(10),
+          result.latency.p99.toFixed(1).padStart(8),
+          `${((result.requests.average / reference) * 100).toFixed(1)} %`.padStart(14),
+          String(result.non2xx).padStart(9),
+          String(result.errors + result.timeouts).padStart(7),
+        ].join(' '),
+      );
+    }
+    // autocannon drops its connections at the end; let the requests still running finish.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await app.close();
   }
-  // autocannon drops its connections at the end; let the requests still running finish.
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
-  await app.close();
+
+  /**
+   * The same route on a second app over the same database with audit writes switched off
+   * (a benchmark-only option), measured in alternating rounds so that load on this machine
+   * hits both alike.
+   */
+  async function compareAuditCost(withAudit: string, withAuditHeaders: Record<string, string>) {
+    const quiet = await buildApp(config, { benchmarkWithoutAuditWrites: true });
+    await quiet.listen({ host: '127.0.0.1', port: 0 });
+    const quietAddress = quiet.server.address();
+    const withoutAudit = `http://127.0.0.1:${typeof quietAddress === 'object' && quietAddress ? quietAddress.port : 0}`;
+    const session = await fetch(`${withoutAudit}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: who.username, password: who.password }),
+    });
+    const quietCookie = session.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('casework_session='))!;
+    const quietHeaders = {
+      cookie: quietCookie.split(';')[0]!,
+      'x-csrf-token': ((await session.json()) as { csrfToken: string }).csrfToken,
+    };
+    const view = (url: string, viewHeaders: Record<string, string>) =>
+      run('GET /api/cases/:id', {
+        url,
+        headers: viewHeaders,
+        requests: [
+          { method: 'GET', setupRequest: (r) => ({ ...r, path: `/api/cases/${pick(backupIds)}` }) },
+        ],
+      });
+    const totals = { with: 0, without: 0, withP99: 0, withoutP99: 0 };
+    const ROUNDS = 3;
+    for (let round = 0; round < ROUNDS; round++) {
+      const a = (await view(withAudit, withAuditHeaders)).result;
+      const b = (await view(withoutAudit, quietHeaders)).result;
+      totals.with += a.requests.average / ROUNDS;
+      totals.without += b.requests.average / ROUNDS;
+      totals.withP99 = Math.max(totals.withP99, a.latency.p99);
+      totals.withoutP99 = Math.max(totals.withoutP99, b.latency.p99);
+    }
+    await quiet.close();
+    console.log('');
+    console.log(
+      `GET /api/cases/:id with audit write:    ${Math.round(totals.with)} req/s (p99 ≤ ${totals.withP99} ms)`,
+    );
+    console.log(
+      `GET /api/cases/:id without audit write: ${Math.round(totals.without)} req/s (p99 ≤ ${totals.withoutP99} ms)`,
+    );
+    console.log(`audit_write_throughput_ratio=${(totals.with / totals.without).toFixed(2)}`);
+  }
 } catch (error) {
   console.error('[bench:api] failed:', error);
   process.exitCode = 1;
