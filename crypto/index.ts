@@ -50,6 +50,7 @@ export {
 } from './field-cipher.ts';
 export { MAX_FIELD_BYTES, type FieldKind, type FieldValue, type JsonValue } from './field-value.ts';
 
+export { detailDigest } from './detail-digest.ts';
 export { normaliseForIndex } from './normalise.ts';
 export { blindIndex, DEFAULT_BLIND_INDEX_BITS, type BlindIndex } from './blind-index.ts';
 

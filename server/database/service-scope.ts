@@ -7,6 +7,13 @@ import type { Database } from './prisma-client.ts';
  * lets through only rows of `scope` (and `system` rows). The setting is local to the
  * transaction, so a pooled connection never carries it into another request.
  */
+/**
+ * Prisma's defaults (2 s to get a connection, 5 s in all) fail requests that merely queue for
+ * the pool or the access-log chain under load ("Unknown transaction status"); these limits
+ * stay below the 30 s request timeout.
+ */
+export const TRANSACTION_LIMITS = { maxWait: 10_000, timeout: 15_000 } as const;
+
 export async function inServiceScope<T>(
   db: Database,
   scope: KeyScope,
@@ -17,5 +24,5 @@ export async function inServiceScope<T>(
       await tx.$executeRaw`SELECT set_config('casework.service', ${scope}, true)`;
     }
     return work(tx);
-  });
+  }, TRANSACTION_LIMITS);
 }

@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   four_eyes_required: 403,
   totp_enrollment_required: 403,
   password_change_required: 403,
+  /** A case not assigned to the reader opens only with a stated reason (issue 6). */
+  access_reason_required: 403,
   not_found: 404,
   conflict: 409,
   screen_locked: 423,

@@ -84,7 +84,7 @@ export const appContextPlugin = fp(
     const fields = createFieldCrypto(keyring);
     const users = createUserRepository(db, fields);
     const sessions = createSessionRepository(db);
-    const audits = createAuditRepository(db, clock);
+    const audits = createAuditRepository(db, clock, fields);
     const audit: AuditLog = options.withoutAuditWrites
       ? { record: async () => {} }
       : createAuditLog(audits, config.audit.clientAddress);

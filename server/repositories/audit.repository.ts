@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { chainLink, GENESIS_LINK } from '../../crypto/index.ts';
+import { chainLink, GENESIS_LINK, KeyShreddedError } from '../../crypto/index.ts';
 import { chainedContent, type AuditRow } from '../audit/audit-event-record.ts';
 import type { Clock } from '../clock.ts';
 import type { AnomalyThresholds } from '../config/config.schema.ts';
 import type { DbClient } from '../database/db-client.ts';
 import type { Database } from '../database/prisma-client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { inServiceScope, TRANSACTION_LIMITS } from '../database/service-scope.ts';
+import type { FieldCrypto } from '../keys/field-crypto.ts';
 
 export type AuditOutcome = 'allowed' | 'denied' | 'failed';
 
 /** An access-log entry. Never case content, never a search term, never a password. */
 export interface AuditEntry {
+  /** Generated here unless a detail had to be bound to it first. */
+  id?: string;
   actorId: string | null;
   actorRole: string | null;
   actorService: string | null;
@@ -75,7 +79,38 @@ const isTransaction = (client: DbClient): client is Prisma.TransactionClient =>
   !('$transaction' in client);
 
 /** The access log: append-only and hash-chained (SECURITY.md, access log). */
-export function createAuditRepository(db: Database, clock: Clock) {
+/**
+ * `fields` is absent in the sealer process, which holds no data keys and never reads details.
+ */
+export function createAuditRepository(db: Database, clock: Clock, fields?: FieldCrypto) {
+  /**
+   * The access reason of an event, for auditors: decrypted under its case's key (in that
+   * service's scope); null when there is none or the case was erased.
+   */
+  async function accessReason(row: {
+    id: string;
+    detail: Uint8Array | null;
+    actorService: string | null;
+    targetId: string | null;
+  }) {
+    if (!fields || !row.detail || !row.targetId) return null;
+    if (row.actorService !== 'backup' && row.actorService !== 'comeback') return null;
+    const scope = row.actorService;
+    try {
+      return await inServiceScope(db, scope, (client) =>
+        fields.decryptString(
+          { scope, ownerType: 'case', ownerId: row.targetId! },
+          { table: 'audit_events', column: 'detail', recordId: row.id },
+          row.detail!,
+          client,
+        ),
+      );
+    } catch (error) {
+      if (error instanceof KeyShreddedError) return null;
+      throw error;
+    }
+  }
+
   async function appendInTransaction(tx: Prisma.TransactionClient, entry: AuditEntry) {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`;
     const last = await tx.auditEvent.findFirst({
@@ -83,7 +118,7 @@ export function createAuditRepository(db: Database, clock: Clock) {
       select: { seq: true, link: true },
     });
     const row: Omit<AuditRow, 'link'> = {
-      id: randomUUID(),
+      id: entry.id ?? randomUUID(),
       seq: (last?.seq ?? 0n) + 1n,
       at: clock.now(),
       actorId: entry.actorId,
@@ -117,11 +152,11 @@ export function createAuditRepository(db: Database, clock: Clock) {
      */
     async append(entry: AuditEntry, client: DbClient = db): Promise<void> {
       if (isTransaction(client)) return appendInTransaction(client, entry);
-      await db.$transaction((tx) => appendInTransaction(tx, entry));
+      await db.$transaction((tx) => appendInTransaction(tx, entry), TRANSACTION_LIMITS);
     },
 
     async list(filter: AuditFilter, client: DbClient = db) {
-      return client.auditEvent.findMany({
+      const rows = await client.auditEvent.findMany({
         where: {
           actorId: filter.actorId,
           action: filter.action,
@@ -135,6 +170,12 @@ export function createAuditRepository(db: Database, clock: Clock) {
         take: filter.limit,
         select: { ...ROW_SELECT, detail: true },
       });
+      return Promise.all(
+        rows.map(async ({ detail, ...row }) => ({
+          ...row,
+          accessReason: await accessReason({ ...row, detail }),
+        })),
+      );
     },
 
     /** Events in chain order after `afterSeq`, for verification and export. */

@@ -13,6 +13,10 @@ export interface AuditRecord {
   caseNumber?: string;
   /** A reason code such as `locked` or `wrong_password`, never free text from a request. */
   reason?: string;
+  /** The event's id, when a detail's ciphertext must be bound to it before it is written. */
+  id?: string;
+  /** Free text about a person (an access reason), already encrypted under its case key. */
+  detail?: { ciphertext: Uint8Array<ArrayBuffer>; digest: Uint8Array<ArrayBuffer> };
 }
 
 /** Writes access-log events with the actor and request of the context they happen in. */

@@ -1,3 +1,4 @@
+import { detailDigest } from '../../../crypto/index.ts';
 import { randomUUID } from 'node:crypto';
 import { normaliseForIndex } from '../../../crypto/index.ts';
 import type { DbClient } from '../../database/db-client.ts';
@@ -332,6 +333,26 @@ export function createCaseRepository(fields: FieldCrypto) {
   }
 
   return {
+    /**
+     * A counsellor's reason for opening a case not assigned to them, encrypted under the case's
+     * key and bound to the access-log event it belongs to (erasing the case erases it).
+     */
+    async sealAccessReason(
+      service: ServiceCode,
+      caseId: string,
+      eventId: string,
+      reason: string,
+      client: DbClient,
+    ) {
+      const ciphertext = await fields.encrypt(
+        { scope: service, ownerType: 'case', ownerId: caseId },
+        { table: 'audit_events', column: 'detail', recordId: eventId },
+        reason,
+        client,
+      );
+      return { ciphertext, digest: detailDigest(ciphertext) };
+    },
+
     /**
      * Reserves `count` consecutive numbers of a service and year atomically (one row per
      * service and year, locked by the upsert until the transaction ends) and returns the first.

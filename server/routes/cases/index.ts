@@ -1,3 +1,5 @@
+import { AppError } from '../../errors/app-error.ts';
+import Type from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { errorResponses } from '../../schemas/common.schema.ts';
@@ -24,6 +26,29 @@ import { COUNSELLORS_ONLY, SMALL_BODY_LIMIT } from '../case-work-access.ts';
 const tags = ['cases'];
 
 /** Cases of both services, their notes and appointments (API.md `/api/cases…`). */
+/**
+ * Opening a case not assigned to the reader needs a reason (403 access_reason_required
+ * otherwise). It travels in a header, percent-encoded (headers are Latin-1 only), so that it
+ * never appears in a URL or a log line.
+ */
+const AccessReasonHeaders = Type.Object({
+  'x-access-reason': Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+});
+
+function accessReason(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  let reason: string;
+  try {
+    reason = decodeURIComponent(header);
+  } catch {
+    throw new AppError('invalid_request', 'x-access-reason must be percent-encoded UTF-8.');
+  }
+  if (reason.trim().length > 500) {
+    throw new AppError('invalid_request', 'The access reason may have at most 500 characters.');
+  }
+  return reason;
+}
+
 export default async function caseRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>();
   const { cases, notes, appointments } = app.caseWork;
@@ -91,10 +116,16 @@ export default async function caseRoutes(app: FastifyInstance) {
         summary: "The case, decrypted; another service's case answers 404 like a missing one",
         params: CaseParams,
         querystring: NoQuery,
-        response: { 200: CaseView, ...errorResponses(404, 500) },
+        headers: AccessReasonHeaders,
+        response: { 200: CaseView, ...errorResponses(400, 403, 404, 500) },
       },
     },
-    (request) => cases.get(request.context, request.params.id),
+    (request) =>
+      cases.get(
+        request.context,
+        request.params.id,
+        accessReason(request.headers['x-access-reason']),
+      ),
   );
 
   routes.patch(

@@ -76,7 +76,7 @@ export function createAccessLogService(deps: {
       targetId: row.targetId,
       caseNumber: row.caseNumber,
       reason: row.reason,
-      accessReason: null,
+      accessReason: row.accessReason,
       clientAddress: row.clientAddress,
       requestId: row.requestId,
     }));

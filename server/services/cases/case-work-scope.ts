@@ -14,6 +14,9 @@ export interface CaseWorkEvent {
   targetId?: string;
   caseNumber?: string;
   reason?: string;
+  /** Set with `detail`: the event id the detail's ciphertext is bound to. */
+  id?: string;
+  detail?: { ciphertext: Uint8Array<ArrayBuffer>; digest: Uint8Array<ArrayBuffer> };
 }
 
 /**

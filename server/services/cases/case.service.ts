@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DbClient } from '../../database/db-client.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { ServiceCode } from '../../generated/prisma/enums.ts';
@@ -187,11 +188,38 @@ export function createCaseService(deps: {
       );
     },
 
-    async get(context: RequestContext, id: string): Promise<CaseView> {
+    /**
+     * Opening a case not assigned to the reader (nor as co-counsellor) needs a short reason,
+     * which the access log keeps, encrypted under the case key, for the auditors (issue 6).
+     */
+    async get(context: RequestContext, id: string, accessReason?: string): Promise<CaseView> {
       return scope.run(
         context,
         { action: 'case.view', targetType: 'case', targetId: id },
-        async (client, service, event) => caseView(await load(service, id, client, event)),
+        async (client, service, event) => {
+          const record = await load(service, id, client, event);
+          const reader = context.actor!.userId;
+          const assigned =
+            record.assignedCounsellor.id === reader || record.coCounsellor?.id === reader;
+          if (!assigned) {
+            if (!accessReason?.trim()) {
+              throw new AppError(
+                'access_reason_required',
+                'This case is not assigned to you. Say briefly why you open it; the reason is kept for the auditors.',
+              );
+            }
+            event.reason = 'unassigned';
+            event.id = randomUUID();
+            event.detail = await cases.sealAccessReason(
+              service,
+              id,
+              event.id,
+              accessReason.trim(),
+              client,
+            );
+          }
+          return caseView(record);
+        },
       );
     },
 

@@ -102,8 +102,15 @@ export function createCase(request: NewCaseRequest): Promise<CreatedCase> {
   return apiRequest<CreatedCase>('POST', '/api/cases', request);
 }
 
-export function getCase(id: string): Promise<CaseDetails> {
-  return apiRequest<CaseDetails>('GET', casePath(id));
+/**
+ * A case not assigned to the reader opens only with a reason (403 access_reason_required);
+ * it goes in a header, percent-encoded, never in the URL.
+ */
+export function getCase(id: string, accessReason?: string): Promise<CaseDetails> {
+  const headers: Record<string, string> = accessReason
+    ? { 'x-access-reason': encodeURIComponent(accessReason) }
+    : {};
+  return apiRequest<CaseDetails>('GET', casePath(id), undefined, headers);
 }
 
 export function updateCase(id: string, request: CaseChangeRequest): Promise<CaseDetails> {

@@ -51,8 +51,13 @@ export function setCsrfToken(token: string | null): void {
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Calls a same-origin JSON route and returns its parsed body, or throws an ApiError. */
-export async function apiRequest<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  const response = await send(method, path, body);
+export async function apiRequest<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
+  const response = await send(method, path, body, 'application/json', extraHeaders);
   if (!response.ok) throw await refusal(response);
   const payload = await readJson(response);
   if (payload === INVALID_JSON) throw unusableAnswer(response);
@@ -86,8 +91,9 @@ async function send(
   path: string,
   body: unknown,
   accept = 'application/json',
+  extraHeaders: Record<string, string> = {},
 ): Promise<Response> {
-  const headers: Record<string, string> = { accept };
+  const headers: Record<string, string> = { ...extraHeaders, accept };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
 
