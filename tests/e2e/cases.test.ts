@@ -353,4 +353,34 @@ describe('case work in the browser', () => {
     );
     expect(leaked).toEqual([]);
   });
+
+  it('asks a BackUp colleague for a reason before opening a case not assigned to them', async () => {
+    const colleague = await newUser(server.app, systemClock, {
+      role: 'counsellor',
+      service: 'backup',
+      totp: true,
+    });
+    const other = await newPage();
+    await signIn(other, colleague);
+    await other.goto(`${server.baseUrl}/cases/${caseId}`);
+    await other.getByTestId('access-reason').waitFor();
+    await other.getByTestId('access-reason-submit').click();
+    await expect
+      .poll(() => other.locator('#access-reason-text-error').textContent())
+      .toBe('Bitte geben Sie einen Grund an.');
+    await other.getByTestId('access-reason-text').fill('Vertretung während des Urlaubs');
+    await other.getByTestId('access-reason-submit').click();
+    await expect.poll(titleOf(other), POLL).toBe(caseNumber);
+    await expectNoSeriousViolations(other);
+    const { withClient } = await import('../../server/database/pg-client.ts');
+    const events = await withClient(server.database.superuserUrl, (client) =>
+      client.query(
+        `SELECT reason, detail IS NOT NULL AS encrypted, position(convert_to('Vertretung', 'UTF8') IN coalesce(detail, ''::bytea)) AS plain
+           FROM audit_events WHERE action = 'case.view' AND actor_id = $1 ORDER BY seq`,
+        [colleague.user.id],
+      ),
+    );
+    expect(events.rows.at(-1)).toEqual({ reason: 'unassigned', encrypted: true, plain: 0 });
+    expect(requestedUrls.some((url) => url.includes('Vertretung'))).toBe(false);
+  });
 });
