@@ -15,6 +15,9 @@ export function createDatabase(options: { url: string; poolMax: number }): Datab
     idleTimeoutMillis: 30_000,
     // A statement that runs this long is a bug or an attack; fail it rather than hold a slot.
     statement_timeout: 15_000,
+    // A transaction the client lost track of (seen under load: Prisma's "Unknown transaction
+    // status") would hold its connection and locks for ever; PostgreSQL ends it instead.
+    idle_in_transaction_session_timeout: 30_000,
   });
   return new PrismaClient({ adapter });
 }
