@@ -1,6 +1,6 @@
 /**
- * `npm run bench:audit` (issue 6): the time to verify 1,000,000 access-log events, and the
- * throughput of a case read with and without its audit write (see audit-throughput.ts).
+ * `npm run bench:audit` (issue 6): the time to verify 1,000,000 access-log events. The
+ * throughput of a case read with and without its audit write is `npm run bench:audit:requests`.
  * Runs on its own embedded PostgreSQL; never part of `npm test`.
  */
 import fs from 'node:fs';
