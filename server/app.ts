@@ -30,8 +30,11 @@ export interface BuildAppOptions {
   loggerInstance?: FastifyBaseLogger;
   /** Tests move time (session timeouts, lockouts, TOTP). */
   clock?: Clock;
-  /** Benchmark only: no access-log writes, to measure their cost. Never in production. */
-  benchmarkWithoutAuditWrites?: boolean;
+  /**
+   * Benchmark only (`npm run bench:audit:requests`): while `off` is true, no access-log writes,
+   * so the same server can be measured with and without them. Never in production.
+   */
+  benchmarkAuditSwitch?: { off: boolean };
 }
 
 /**
@@ -101,7 +104,7 @@ export async function buildApp(
     databaseUrl,
     masterKey,
     clock,
-    withoutAuditWrites: options.benchmarkWithoutAuditWrites === true,
+    auditSwitch: options.benchmarkAuditSwitch,
   });
   const timeouts = {
     idleMs: config.session.idleMinutes * 60_000,

@@ -70,8 +70,8 @@ export const appContextPlugin = fp(
       databaseUrl: string;
       masterKey: Uint8Array;
       clock: Clock;
-      /** Benchmark only (`npm run bench:audit`): measure what the audit write costs. */
-      withoutAuditWrites?: boolean;
+      /** Benchmark only: audit writes pause while `off` is true (see BuildAppOptions). */
+      auditSwitch?: { off: boolean };
     },
   ) => {
     const { config, clock } = options;
@@ -85,9 +85,11 @@ export const appContextPlugin = fp(
     const users = createUserRepository(db, fields);
     const sessions = createSessionRepository(db);
     const audits = createAuditRepository(db, clock, fields);
-    const audit: AuditLog = options.withoutAuditWrites
-      ? { record: async () => {} }
-      : createAuditLog(audits, config.audit.clientAddress);
+    const auditLog = createAuditLog(audits, config.audit.clientAddress);
+    const auditSwitch = options.auditSwitch;
+    const audit: AuditLog = auditSwitch
+      ? { record: (...args) => (auditSwitch.off ? Promise.resolve() : auditLog.record(...args)) }
+      : auditLog;
     const accounts = createAccountAdminService({ users, sessions, audit });
 
     app.decorate('repositories', { health: createHealthRepository(db), sessions, users });

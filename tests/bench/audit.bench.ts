@@ -1,6 +1,6 @@
 /**
- * `npm run bench:audit` (issue 6): the time to verify 1,000,000 access-log events. The
- * throughput of a case read with and without its audit write is `npm run bench:audit:requests`.
+ * `npm run bench:audit` (issue 6), second part: the time to verify 1,000,000 access-log
+ * events (the first part, a case read with and without its audit write, is api.bench.ts).
  * Runs on its own embedded PostgreSQL; never part of `npm test`.
  */
 import fs from 'node:fs';
