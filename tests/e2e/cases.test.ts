@@ -383,4 +383,141 @@ describe('case work in the browser', () => {
     expect(events.rows.at(-1)).toEqual({ reason: 'unassigned', encrypted: true, plain: 0 });
     expect(requestedUrls.some((url) => url.includes('Vertretung'))).toBe(false);
   });
+
+  it('a ComeBack counsellor records a prevention contact and a training and sees them listed (axe: prevention)', async () => {
+    // A colleague of the ComeBack counsellor above (a TOTP step is good for one sign-in only).
+    const counsellor = await newUser(server.app, systemClock, {
+      role: 'counsellor',
+      service: 'comeback',
+      totp: true,
+    });
+    const other = await newPage();
+    await signIn(other, counsellor);
+    await other.getByRole('navigation').getByRole('link', { name: 'Prävention' }).click();
+    await expect.poll(titleOf(other), POLL).toBe('Prävention');
+    expect(await other.getByTestId('prevention-hint').textContent()).toContain(
+      'keine personenbezogenen Daten',
+    );
+    await other.getByTestId('contacts-empty').waitFor();
+
+    // The server's own messages stand next to the fields.
+    await other.getByTestId('contact-submit').click();
+    await expect
+      .poll(() => other.locator('#contact-setting-error').textContent(), POLL)
+      .toBe('Bitte ausfüllen.');
+    await other.locator('#contact-setting').selectOption('school');
+    await other.locator('#contact-participants').fill('0');
+    await other.getByTestId('contact-submit').click();
+    await other.locator('#contact-participants-error').waitFor();
+    await other.locator('#contact-participants').fill('12');
+    await other.getByTestId('contact-submit').click();
+    await expect.poll(() => other.getByTestId('contact-row').count(), POLL).toBe(1);
+    expect(await other.getByTestId('contact-row').textContent()).toContain('Schule');
+
+    await other.locator('#training-format').selectOption('workshop');
+    await other.locator('#training-audience').selectOption('school_staff');
+    await other.locator('#training-participants').fill('25');
+    await other.getByTestId('training-submit').click();
+    await expect.poll(() => other.getByTestId('training-row').count(), POLL).toBe(1);
+    const row = await other.getByTestId('training-row').textContent();
+    expect(row).toContain('Workshop');
+    expect(row).toContain('Schulpersonal');
+    expect(row).toContain('25');
+    await expectNoSeriousViolations(other);
+    await other.close();
+
+    // Prevention work is ComeBack's: BackUp gets a calm notice, not an error.
+    await page.goto(`${server.baseUrl}/prevention`);
+    await page.getByTestId('prevention-not-for-service').waitFor();
+  });
+
+  it('a BackUp counsellor sets a co-counsellor on the case and sees it on the case page', async () => {
+    const second = await newUser(server.app, systemClock, {
+      role: 'counsellor',
+      service: 'backup',
+      totp: true,
+    });
+    await page.goto(`${server.baseUrl}/cases/${caseId}`);
+    await expect.poll(titleOf(page), POLL).toBe(caseNumber);
+    const select = page.getByTestId('co-counsellor-select');
+    await expect
+      .poll(() => select.locator('option', { hasText: second.username }).count(), POLL)
+      .toBe(1);
+    await select.selectOption({ label: second.username });
+    await page.getByTestId('co-counsellor-save').click();
+    await expect
+      .poll(() => page.getByTestId('co-counsellor').textContent(), POLL)
+      .toBe(second.username);
+    await page.getByTestId('co-counsellor-status').waitFor();
+
+    await page.reload();
+    await expect
+      .poll(() => page.getByTestId('co-counsellor').textContent(), POLL)
+      .toBe(second.username);
+  });
+
+  it('unlinks the incident from the case and links it again from the list of incidents', async () => {
+    await page.getByTestId('tab-incidents').click();
+    await expect.poll(() => page.getByTestId('incident').count(), POLL).toBe(1);
+    await page.getByTestId('incident-unlink').click();
+    await page.getByTestId('incidents-empty').waitFor();
+
+    // Linking asks for a choice first, then offers the incident it just let go.
+    await page.getByTestId('incident-link-submit').click();
+    await expect
+      .poll(() => page.locator('#incident-link-error').textContent(), POLL)
+      .toBe('Bitte ausfüllen.');
+    const options = page.getByTestId('incident-link-select').locator('option:not([value=""])');
+    await expect.poll(() => options.count(), POLL).toBeGreaterThan(0);
+    const value = await options.first().getAttribute('value');
+    await page.getByTestId('incident-link-select').selectOption(value ?? '');
+    await page.getByTestId('incident-link-submit').click();
+    await expect.poll(() => page.getByTestId('incident').count(), POLL).toBe(1);
+    await expectNoSeriousViolations(page);
+  });
+
+  it('changes the saved compensation claim in place of recording a new one', async () => {
+    await page.getByTestId('tab-accompaniments').click();
+    await page.getByTestId('claim-edit').waitFor();
+    expect(await page.getByTestId('claim-edit').count()).toBe(1);
+    await page.getByTestId('claim-edit').click();
+    // The form opens on the saved values, with the focus on its first field.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('claim-status');
+    expect(await page.locator('#claim-status').inputValue()).toBe('filed');
+    await page.locator('#claim-status').selectOption('granted');
+    await page.locator('#claim-decidedOn').fill('2026-01-15');
+    await page.getByRole('button', { name: 'Antrag speichern' }).click();
+    await page.getByText('bewilligt', { exact: true }).waitFor();
+    expect(await page.getByTestId('claim-edit').count()).toBe(1);
+    expect(await page.getByText('gestellt', { exact: true }).count()).toBe(0);
+  });
+
+  it('adds the outcome to the saved accompaniment, keeping its court file number', async () => {
+    await page.getByTestId('accompaniment-edit').click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('acc-kind');
+    expect(await page.locator('#acc-file').inputValue()).toBe(COURT_FILE);
+    await page.locator('#acc-outcome').fill('Verfahren eingestellt');
+    await page.getByRole('button', { name: 'Begleitung speichern' }).click();
+    await expect
+      .poll(() => page.getByTestId('accompaniment-list').textContent(), POLL)
+      .toContain('Verfahren eingestellt');
+    expect(await page.getByTestId('accompaniment-edit').count()).toBe(1);
+    expect(await page.getByTestId('accompaniment-list').textContent()).toContain(COURT_FILE);
+  });
+
+  it('corrects the saved incident, keeping its place and description', async () => {
+    await page.getByTestId('tab-incidents').click();
+    await page.getByTestId('incident-edit').click();
+    await page.getByTestId('incident-form').waitFor();
+    expect(await page.getByTestId('incident-municipality').inputValue()).toBe('Lünen');
+    await page.getByTestId('incident-affected').fill('4');
+    await page.getByRole('button', { name: 'Vorfall speichern' }).click();
+    await expect
+      .poll(() => page.getByTestId('incident').textContent(), POLL)
+      .toContain('Direkt Betroffene (Anzahl): 4');
+    await page.getByTestId('incident-show').click();
+    expect(await page.getByTestId('incident-details').textContent()).toContain(
+      'Angriff an der Bushaltestelle.',
+    );
+  });
 });

@@ -1,7 +1,7 @@
 import type { Role } from './api/types';
 
 export interface NavItem {
-  path: '/cases' | '/appointments' | '/stats' | '/audit' | '/admin/users';
+  path: '/cases' | '/appointments' | '/prevention' | '/stats' | '/audit' | '/admin/users';
   /** i18n key of the link text. */
   label: string;
   /** i18n key of the one-line explanation on the start page. */
@@ -13,6 +13,12 @@ const appointments: NavItem = {
   path: '/appointments',
   label: 'nav.appointments',
   description: 'nav.appointmentsDescription',
+};
+/** ComeBack's prevention work; BackUp counsellors get a calm notice there (403 not_for_service). */
+const prevention: NavItem = {
+  path: '/prevention',
+  label: 'cases.prevention.nav',
+  description: 'cases.prevention.navDescription',
 };
 const statistics: NavItem = {
   path: '/stats',
@@ -35,7 +41,7 @@ const users: NavItem = {
  * a role may see, and answers 403 wherever this table is wrong.
  */
 export const NAV_ITEMS_BY_ROLE: Readonly<Record<Role, readonly NavItem[]>> = {
-  counsellor: [cases, appointments],
+  counsellor: [cases, appointments, prevention],
   team_lead: [statistics],
   auditor: [auditLog],
   admin: [users],

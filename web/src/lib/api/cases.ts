@@ -9,6 +9,10 @@ import type {
   CreateClaimBody,
   CreateIncidentBody,
   CreateReferralBody,
+  UpdateAccompanimentBody,
+  UpdateClaimBody,
+  UpdateIncidentBody,
+  IncidentList as IncidentListSchema,
   IncidentView,
   ReferralList,
   ReferralView,
@@ -63,6 +67,9 @@ export type Accompaniment = Static<typeof AccompanimentView>;
 export type NewAccompanimentRequest = Static<typeof CreateAccompanimentBody>;
 export type CompensationClaim = Static<typeof ClaimView>;
 export type NewClaimRequest = Static<typeof CreateClaimBody>;
+export type ClaimChangeRequest = Static<typeof UpdateClaimBody>;
+export type AccompanimentChangeRequest = Static<typeof UpdateAccompanimentBody>;
+export type IncidentChangeRequest = Static<typeof UpdateIncidentBody>;
 export type Referral = Static<typeof ReferralView>;
 export type NewReferralRequest = Static<typeof CreateReferralBody>;
 export type ExitProcess = Static<typeof ExitProcessView>;
@@ -157,6 +164,31 @@ export function getIncident(id: string): Promise<Incident> {
   return apiRequest<Incident>('GET', `/api/incidents/${encodeURIComponent(id)}`);
 }
 
+/** The service's incidents, newest first (the first 100), to link one to a case. */
+export async function listIncidents(): Promise<CaseIncident[]> {
+  const { incidents } = await apiRequest<Static<typeof IncidentListSchema>>(
+    'GET',
+    '/api/incidents?limit=100&offset=0',
+  );
+  return incidents;
+}
+
+export async function linkIncident(caseId: string, incidentId: string): Promise<void> {
+  await apiRequest<unknown>(
+    'PUT',
+    `${casePath(caseId)}/incidents/${encodeURIComponent(incidentId)}`,
+    {},
+  );
+}
+
+export async function unlinkIncident(caseId: string, incidentId: string): Promise<void> {
+  await apiRequest<unknown>(
+    'DELETE',
+    `${casePath(caseId)}/incidents/${encodeURIComponent(incidentId)}`,
+    {},
+  );
+}
+
 export async function listCaseIncidents(caseId: string): Promise<CaseIncident[]> {
   const { incidents } = await apiRequest<Static<typeof CaseIncidentList>>(
     'GET',
@@ -190,6 +222,34 @@ export async function listClaims(caseId: string): Promise<CompensationClaim[]> {
 
 export function addClaim(caseId: string, request: NewClaimRequest): Promise<CompensationClaim> {
   return apiRequest<CompensationClaim>('POST', `${casePath(caseId)}/compensation-claims`, request);
+}
+
+export function updateClaim(
+  caseId: string,
+  claimId: string,
+  request: ClaimChangeRequest,
+): Promise<CompensationClaim> {
+  return apiRequest<CompensationClaim>(
+    'PATCH',
+    `${casePath(caseId)}/compensation-claims/${encodeURIComponent(claimId)}`,
+    request,
+  );
+}
+
+export function updateAccompaniment(
+  caseId: string,
+  recordId: string,
+  request: AccompanimentChangeRequest,
+): Promise<Accompaniment> {
+  return apiRequest<Accompaniment>(
+    'PATCH',
+    `${casePath(caseId)}/accompaniments/${encodeURIComponent(recordId)}`,
+    request,
+  );
+}
+
+export function updateIncident(id: string, request: IncidentChangeRequest): Promise<Incident> {
+  return apiRequest<Incident>('PATCH', `/api/incidents/${encodeURIComponent(id)}`, request);
 }
 
 export async function listReferrals(caseId: string): Promise<Referral[]> {

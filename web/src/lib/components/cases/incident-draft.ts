@@ -1,4 +1,9 @@
-import type { CaseIncident, NewIncidentRequest } from '$lib/api/cases';
+import type {
+  CaseIncident,
+  Incident,
+  IncidentChangeRequest,
+  NewIncidentRequest,
+} from '$lib/api/cases';
 
 /** What the incident form holds while it is being filled in: text, as the controls give it. */
 export interface IncidentDraft {
@@ -26,6 +31,22 @@ export function emptyIncident(): IncidentDraft {
     reportedToPolice: '',
     source: '',
     description: '',
+  };
+}
+
+/** A saved incident as a draft, to change it. */
+export function draftOf(incident: Incident): IncidentDraft {
+  return {
+    occurredOn: incident.occurredOn.slice(0, 10),
+    offenceType: incident.offenceType,
+    motives: [...incident.motives],
+    municipality: incident.municipality ?? '',
+    district: incident.district,
+    affectedCount: String(incident.affectedCount),
+    affectedMinors: String(incident.affectedMinors),
+    reportedToPolice: incident.reportedToPolice,
+    source: incident.source,
+    description: incident.description ?? '',
   };
 }
 
@@ -63,4 +84,11 @@ export function incidentRequest(draft: IncidentDraft, caseIds: string[]): NewInc
     description: draft.description.trim() || null,
     caseIds,
   };
+}
+
+/** The change of a saved incident: every field as the draft holds it (no links to cases). */
+export function incidentChange(draft: IncidentDraft): IncidentChangeRequest {
+  const fields: IncidentChangeRequest & { caseIds?: string[] } = incidentRequest(draft, []);
+  delete fields.caseIds;
+  return fields;
 }
