@@ -37,24 +37,29 @@ export interface Keyring {
   ): Promise<Map<string, DataKey>>;
 }
 
-// Every new record and every search needs the current service key version. Looking it up is
-// a transaction of its own on a second pool connection while the request's transaction waits,
-// so under load requests could exhaust the pool; it is looked up at most once a minute per
-// scope instead. A rotation reaches new data keys within that minute; older versions stay
-// usable meanwhile.
-const CURRENT_VERSION_TTL_MS = 60_000;
+// Every new record and every search needs the current service key version. Looking it up
+// takes a second pool connection while the request's transaction holds its own; if requests
+// waited for that lookup, a burst could fill the pool with waiters and starve the lookup
+// itself. So the keyring loads every version of every scope at start (`warm`), answers from
+// memory, and refreshes in the background at most once a minute per scope (one lookup in
+// flight, requests keep using what they have). Only a version nobody here has seen yet (a
+// rotation by another process within the last minute) makes a request wait for the database.
+const REFRESH_AFTER_MS = 60_000;
 
-export function createKeyring(masterKey: Uint8Array, keys: KeyRepository): Keyring {
-  const subkeyCache = new Map<string, Promise<ServiceSubkeys>>();
-  const currentVersions = new Map<KeyScope, { version: number; until: number }>();
+export interface ProcessKeyring extends Keyring {
+  /** Loads the service keys of these scopes (creating a first version where none exists). */
+  warm(scopes: readonly KeyScope[]): Promise<void>;
+}
 
-  async function currentVersion(scope: KeyScope): Promise<number> {
-    const stored = await keys.serviceKeys(scope);
-    const active = stored.filter((key) => !key.retired).at(-1);
-    if (active) return active.version;
-    const version = (stored.at(-1)?.version ?? 0) + 1;
+export function createKeyring(masterKey: Uint8Array, keys: KeyRepository): ProcessKeyring {
+  const subkeyCache = new Map<string, ServiceSubkeys>();
+  const current = new Map<KeyScope, { version: number; refreshAfter: number }>();
+  const refreshing = new Map<KeyScope, Promise<number>>();
+
+  async function createFirstVersion(scope: KeyScope, version: number): Promise<void> {
     const rootKey = generateServiceRootKey();
     try {
+      // False when another process created the version first; its key is then read below.
       await keys.insertServiceKey(
         scope,
         version,
@@ -63,39 +68,73 @@ export function createKeyring(masterKey: Uint8Array, keys: KeyRepository): Keyri
     } finally {
       rootKey.fill(0);
     }
-    return version; // ours, or the identical version another process created first
   }
 
-  async function loadSubkeys(scope: KeyScope, version: number): Promise<ServiceSubkeys> {
-    const stored = (await keys.serviceKeys(scope)).find((key) => key.version === version);
-    if (!stored) throw new Error(`service key ${scope} v${version} does not exist`);
-    const rootKey = unwrapServiceRootKey(masterKey, { scope, version }, stored.wrappedKey);
-    try {
-      return deriveServiceSubkeys(rootKey, { scope, version });
-    } finally {
-      rootKey.fill(0);
+  /** Reads the scope's stored keys, derives the subkeys of unseen versions, returns current. */
+  async function load(scope: KeyScope): Promise<number> {
+    let stored = await keys.serviceKeys(scope);
+    if (!stored.some((key) => !key.retired)) {
+      await createFirstVersion(scope, (stored.at(-1)?.version ?? 0) + 1);
+      stored = await keys.serviceKeys(scope);
     }
+    for (const key of stored) {
+      const cacheKey = `${scope}:${key.version}`;
+      if (subkeyCache.has(cacheKey)) continue;
+      const rootKey = unwrapServiceRootKey(
+        masterKey,
+        { scope, version: key.version },
+        key.wrappedKey,
+      );
+      try {
+        subkeyCache.set(cacheKey, deriveServiceSubkeys(rootKey, { scope, version: key.version }));
+      } finally {
+        rootKey.fill(0);
+      }
+    }
+    const active = stored.filter((key) => !key.retired).at(-1);
+    if (!active) throw new Error(`service key ${scope} has no active version`);
+    current.set(scope, {
+      version: active.version,
+      refreshAfter: performance.now() + REFRESH_AFTER_MS,
+    });
+    return active.version;
   }
 
-  const keyring: Keyring = {
-    async currentSubkeys(scope) {
-      const cached = currentVersions.get(scope);
-      const now = performance.now();
-      if (cached && cached.until > now) return keyring.subkeys(scope, cached.version);
-      const version = await currentVersion(scope);
-      currentVersions.set(scope, { version, until: now + CURRENT_VERSION_TTL_MS });
-      return keyring.subkeys(scope, version);
+  /** One load per scope at a time; concurrent callers share it. */
+  function refresh(scope: KeyScope): Promise<number> {
+    let pending = refreshing.get(scope);
+    if (!pending) {
+      pending = load(scope).finally(() => refreshing.delete(scope));
+      refreshing.set(scope, pending);
+    }
+    return pending;
+  }
+
+  const keyring: ProcessKeyring = {
+    async warm(scopes) {
+      await Promise.all(scopes.map((scope) => refresh(scope)));
     },
 
-    subkeys(scope, version) {
-      const cacheKey = `${scope}:${version}`;
-      let cached = subkeyCache.get(cacheKey);
-      if (!cached) {
-        cached = loadSubkeys(scope, version);
-        cached.catch(() => subkeyCache.delete(cacheKey));
-        subkeyCache.set(cacheKey, cached);
+    async currentSubkeys(scope) {
+      const known = current.get(scope);
+      if (!known) return keyring.subkeys(scope, await refresh(scope));
+      if (known.refreshAfter <= performance.now()) {
+        // A failed background refresh is retried by the next request after the interval.
+        known.refreshAfter = performance.now() + REFRESH_AFTER_MS;
+        refresh(scope).catch(() => undefined);
       }
-      return cached;
+      return keyring.subkeys(scope, known.version);
+    },
+
+    async subkeys(scope, version) {
+      const cacheKey = `${scope}:${version}`;
+      let subkeys = subkeyCache.get(cacheKey);
+      if (!subkeys) {
+        await refresh(scope);
+        subkeys = subkeyCache.get(cacheKey);
+      }
+      if (!subkeys) throw new Error(`service key ${scope} v${version} does not exist`);
+      return subkeys;
     },
 
     async dataKey(owner, client, options) {

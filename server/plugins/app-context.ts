@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/config.schema.ts';
 import { createDatabase } from '../database/prisma-client.ts';
+import { KEY_SCOPES } from '../../crypto/index.ts';
 import { createFieldCrypto } from '../keys/field-crypto.ts';
 import { createKeyring } from '../keys/keyring.ts';
 import { createAuditRepository } from '../repositories/audit.repository.ts';
@@ -82,6 +83,13 @@ export const appContextPlugin = fp(
 
     const keyring = createKeyring(options.masterKey, createKeyRepository(db));
     const fields = createFieldCrypto(keyring);
+    app.addHook('onReady', async () => {
+      // Loaded before the first request so requests never wait for a second pool connection
+      // (see keyring.ts). Without the database now, keys load lazily once it is back.
+      await keyring.warm(KEY_SCOPES).catch((error: unknown) => {
+        app.log.warn({ err: error }, 'service keys not loaded at start');
+      });
+    });
     const users = createUserRepository(db, fields);
     const sessions = createSessionRepository(db);
     const audits = createAuditRepository(db, clock, fields);
