@@ -70,6 +70,19 @@ export async function buildApp(
     },
   });
 
+  // Graceful stop: close() waits for every open connection, and a client's kept-alive one
+  // would hold it until the client gives up. Once closing, answers to the requests still
+  // running end their connection, and idle connections are closed at once.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+    app.server.closeIdleConnections();
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
   // First, so that it sees every route that follows, the external plugins' included.
   await app.register(routePolicyPlugin);
 

@@ -92,6 +92,15 @@ export function createUserRepository(db: Database, fields: FieldCrypto) {
       return row ? toRecord(row) : null;
     },
 
+    /** User names by id, with one query (access-log views name many actors at once). */
+    async usernames(ids: readonly string[], client: DbClient = db): Promise<Map<string, string>> {
+      const rows = await client.user.findMany({
+        where: { id: { in: [...new Set(ids)] } },
+        select: { id: true, username: true },
+      });
+      return new Map(rows.map((row) => [row.id, row.username]));
+    },
+
     async list(client: DbClient = db): Promise<UserRecord[]> {
       const rows = await client.user.findMany({
         select: USER_COLUMNS,

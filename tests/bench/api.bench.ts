@@ -7,23 +7,9 @@
  *
  *   BENCH_CASES=100000 BENCH_SECONDS=10 BENCH_CONNECTIONS=10 npm run bench:api
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
-import { initCrypto } from '../../crypto/index.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config/load-config.ts';
-import {
-  APP_LOGIN_ROLE,
-  ensureDatabase,
-  ensureRoles,
-  OWNER_ROLE,
-  roleUrl,
-} from '../../server/database/database-roles.ts';
-import { startEmbeddedPostgres } from '../../server/database/embedded-postgres.ts';
-import { applyMigrations } from '../../server/database/migrate.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { createDatabase } from '../../server/database/prisma-client.ts';
 import { inServiceScope } from '../../server/database/service-scope.ts';
@@ -34,6 +20,7 @@ import { createAppointmentRepository } from '../../server/repositories/case-work
 import { createCaseRepository } from '../../server/repositories/case-work/case.repository.ts';
 import { createKeyRepository } from '../../server/repositories/key.repository.ts';
 import type { RequestContext } from '../../server/services/actor.ts';
+import { startBenchDatabase } from './support/bench-database.ts';
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -107,26 +94,14 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * ite
 const log = (message: string) => console.log(`[bench:api] ${message}`);
 const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
 
-await initCrypto();
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-bench-api-'));
-fs.chmodSync(scratch, 0o711);
-const cluster = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'data'), log: () => {} });
+const bench = await startBenchDatabase('bench-api');
 try {
-  const passwords = { owner: 'bench-owner', app: 'bench-app' };
-  await withClient(cluster.superuserUrl(), async (client) => {
-    await ensureRoles(client, passwords);
-    await ensureDatabase(client, 'bench');
-  });
-  const ownerUrl = roleUrl(cluster.port, OWNER_ROLE, passwords.owner, 'bench');
-  const appUrl = roleUrl(cluster.port, APP_LOGIN_ROLE, passwords.app, 'bench');
-  await applyMigrations(ownerUrl);
-
-  const masterKey = randomBytes(32);
+  const { appUrl, masterKey } = bench;
   const config = loadConfig({
     CASEWORK_MASTER_KEY: masterKey.toString('base64'),
     CASEWORK_TOTP: 'optional',
     CASEWORK_LOG_LEVEL: 'warn',
-    CASEWORK_DATA_DIR: scratch,
+    CASEWORK_DATA_DIR: bench.scratch,
     DATABASE_URL: appUrl,
   });
   // The benchmark-only switch: bench:audit:requests measures this same server with and without
@@ -252,8 +227,8 @@ try {
     });
   }
   await db.$disconnect();
-  await withClient(ownerUrl, (client) => client.query('ANALYZE'));
-  const counts = await withClient(cluster.superuserUrl().replace(/\/[^/]*$/, '/bench'), (client) =>
+  await withClient(bench.ownerUrl, (client) => client.query('ANALYZE'));
+  const counts = await withClient(bench.superuserUrl, (client) =>
     client.query(`SELECT service, count(*)::int AS n FROM cases GROUP BY service ORDER BY service`),
   );
   log(`cases: ${counts.rows.map((row) => `${row.service} ${row.n}`).join(', ')}`);
@@ -388,6 +363,5 @@ try {
   console.error('[bench:api] failed:', error);
   process.exitCode = 1;
 } finally {
-  await cluster.stop();
-  fs.rmSync(scratch, { recursive: true, force: true });
+  await bench.stop();
 }

@@ -1,10 +1,14 @@
-// The part of autocannon's API the API benchmark uses (the package ships no types).
+// The part of autocannon's API the benchmarks and the load test use (the package ships no types).
 declare module 'autocannon' {
   interface Request {
     method?: string;
     path?: string;
     headers?: Record<string, string>;
     body?: string;
+  }
+  export interface RequestStep extends Request {
+    setupRequest?: (request: Request) => Request;
+    onResponse?: (status: number, body: string) => void;
   }
   interface Options {
     url: string;
@@ -13,7 +17,13 @@ declare module 'autocannon' {
     method?: string;
     headers?: Record<string, string>;
     body?: string;
-    requests?: (Request & { setupRequest?: (request: Request) => Request })[];
+    /** Requests per second of each connection at most (a whole number). */
+    connectionRate?: number;
+    /** Seconds before a request counts as timed out. */
+    timeout?: number;
+    requests?: RequestStep[];
+    /** Called once for each connection before its first request. */
+    setupClient?: (client: { setRequests(requests: RequestStep[]): void }) => void;
   }
   interface Histogram {
     average: number;

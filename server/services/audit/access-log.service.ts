@@ -54,14 +54,13 @@ export function createAccessLogService(deps: {
     };
   }
 
+  const actorNames = (rows: readonly { actorId: string | null }[]) =>
+    users.usernames(rows.flatMap((row) => (row.actorId ? [row.actorId] : [])));
+
   async function views(
     rows: Awaited<ReturnType<AuditRepository['list']>>,
   ): Promise<AuditEventView[]> {
-    const names = new Map<string, string>();
-    for (const id of new Set(rows.flatMap((row) => (row.actorId ? [row.actorId] : [])))) {
-      const user = await users.findById(id);
-      if (user) names.set(id, user.username);
-    }
+    const names = await actorNames(rows);
     return rows.map((row) => ({
       id: row.id,
       seq: Number(row.seq),
@@ -156,11 +155,7 @@ export function createAccessLogService(deps: {
       const to = period.to ? new Date(period.to) : deps.clock.now();
       const from = period.from ? new Date(period.from) : new Date(to.getTime() - 30 * 86_400_000);
       const rows = await audits.anomalies({ from, to }, deps.anomalyThresholds);
-      const names = new Map<string, string>();
-      for (const id of new Set(rows.flatMap((row) => (row.actorId ? [row.actorId] : [])))) {
-        const user = await users.findById(id);
-        if (user) names.set(id, user.username);
-      }
+      const names = await actorNames(rows);
       await audit.record(context, {
         action: 'audit.anomalies',
         outcome: 'allowed',
