@@ -7,7 +7,12 @@ import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../config/load-config.ts';
 import { openDatabase } from '../database/open-database.ts';
 import { auditCommands } from './audit-commands.ts';
+import { backupCommands } from './backup-commands.ts';
+import { keyCommands } from './key-commands.ts';
+import { demoCommands } from './demo-commands.ts';
 import { userCommands } from './user-commands.ts';
+import { retentionCommands } from './retention-commands.ts';
+import { statsCommands } from './stats-commands.ts';
 
 const program = new Command()
   .name('casework')
@@ -31,6 +36,11 @@ program
 
 program.addCommand(userCommands());
 program.addCommand(auditCommands());
+program.addCommand(keyCommands());
+program.addCommand(backupCommands());
+program.addCommand(retentionCommands());
+program.addCommand(statsCommands());
+program.addCommand(demoCommands());
 
 try {
   await program.parseAsync(process.argv);

@@ -49,6 +49,23 @@ export const EnvironmentSchema = Type.Object({
     default: '07-20',
   }),
   CASEWORK_TIME_ZONE: Type.String({ minLength: 1, default: 'Europe/Berlin' }),
+  /** Retention (SECURITY.md, Erasure and retention): closed cases are erased this long after closing. */
+  CASEWORK_RETENTION_BACKUP_CLOSED_CASE_YEARS: Type.Integer({
+    minimum: 1,
+    maximum: 30,
+    default: 3,
+  }),
+  CASEWORK_RETENTION_COMEBACK_CLOSED_CASE_YEARS: Type.Integer({
+    minimum: 1,
+    maximum: 30,
+    default: 5,
+  }),
+  /** Appointments that belong to no case are erased this many months after they ended. */
+  CASEWORK_RETENTION_APPOINTMENT_MONTHS: Type.Integer({ minimum: 1, maximum: 360, default: 12 }),
+  /** Hours between two retention sweeps inside the server; 0 turns the sweep off. */
+  CASEWORK_RETENTION_SWEEP_HOURS: Type.Integer({ minimum: 0, maximum: 24 * 7, default: 24 }),
+  /** Statistics: counts from 1 to k-1 are suppressed (SECURITY.md, Statistics). */
+  CASEWORK_STATS_MIN_CELL: Type.Integer({ minimum: 2, maximum: 100, default: 5 }),
 });
 
 export type Environment = Type.Static<typeof EnvironmentSchema>;
@@ -82,6 +99,17 @@ export interface Config {
     /** Thresholds of the anomaly flags shown to auditors. */
     anomalies: AnomalyThresholds;
   };
+  retention: RetentionPolicy;
+  /** Statistics for team leads: k of the small-cell suppression. */
+  stats: { minCellSize: number };
+}
+
+/** How long records are kept (issue 8); see SECURITY.md, Erasure and retention. */
+export interface RetentionPolicy {
+  closedCaseYears: { backup: number; comeback: number };
+  appointmentMonths: number;
+  /** 0: no sweep inside the server (run `casework retention run` instead). */
+  sweepHours: number;
 }
 
 export interface AnomalyThresholds {

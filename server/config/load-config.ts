@@ -77,6 +77,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         timeZone: timeZone(env_.CASEWORK_TIME_ZONE),
       },
     },
+    retention: {
+      closedCaseYears: {
+        backup: env_.CASEWORK_RETENTION_BACKUP_CLOSED_CASE_YEARS,
+        comeback: env_.CASEWORK_RETENTION_COMEBACK_CLOSED_CASE_YEARS,
+      },
+      appointmentMonths: env_.CASEWORK_RETENTION_APPOINTMENT_MONTHS,
+      sweepHours: env_.CASEWORK_RETENTION_SWEEP_HOURS,
+    },
+    stats: { minCellSize: env_.CASEWORK_STATS_MIN_CELL },
   };
 }
 

@@ -89,6 +89,15 @@ export interface FieldCrypto {
     field: string,
     value: string,
   ): Promise<{ value: number; keyVersion: number }>;
+  /**
+   * For search: the blind index under every service key version this process holds (after a
+   * rotation, rows are re-indexed batch by batch; until then they carry an older version).
+   */
+  blindIndexes(
+    scope: KeyScope,
+    field: string,
+    value: string,
+  ): Promise<{ value: number; keyVersion: number }[]>;
 }
 
 export type FieldDecoder = 'string' | 'number' | 'boolean' | 'date' | 'json';
@@ -214,6 +223,10 @@ export function createFieldCrypto(keyring: Keyring): FieldCrypto {
     async blindIndex(scope, field, value) {
       const subkeys = await keyring.currentSubkeys(scope);
       return blindIndex(subkeys.blindIndexKey(field), value);
+    },
+    async blindIndexes(scope, field, value) {
+      const all = await keyring.allSubkeys(scope);
+      return all.map((subkeys) => blindIndex(subkeys.blindIndexKey(field), value));
     },
     decryptString: (owner, location, blob, client) =>
       withKey(owner, client, false, (key) =>

@@ -26,6 +26,11 @@ import {
 export interface Keyring {
   currentSubkeys(scope: KeyScope): Promise<ServiceSubkeys>;
   subkeys(scope: KeyScope, version: number): Promise<ServiceSubkeys>;
+  /**
+   * The subkeys of every version of `scope` this process holds, newest first: search looks
+   * up blind indexes under each, so rows not yet re-indexed after a rotation are found.
+   */
+  allSubkeys(scope: KeyScope): Promise<ServiceSubkeys[]>;
   /** The owner's data key, created on first use when `create` is set. */
   dataKey(owner: DataKeyOwnerRef, client: DbClient, options: { create: boolean }): Promise<DataKey>;
   /** The existing data keys of several owners with one query, keyed by ownerKey(). */
@@ -76,6 +81,14 @@ export function createKeyring(masterKey: Uint8Array, keys: KeyRepository): Proce
     if (!stored.some((key) => !key.retired)) {
       await createFirstVersion(scope, (stored.at(-1)?.version ?? 0) + 1);
       stored = await keys.serviceKeys(scope);
+    }
+    // A version destroyed since the last load (`keys destroy-retired`) is forgotten here.
+    const present = new Set(stored.map((key) => `${scope}:${key.version}`));
+    for (const [cacheKey, subkeys] of subkeyCache) {
+      if (cacheKey.startsWith(`${scope}:`) && !present.has(cacheKey)) {
+        subkeyCache.delete(cacheKey);
+        subkeys.destroy();
+      }
     }
     for (const key of stored) {
       const cacheKey = `${scope}:${key.version}`;
@@ -135,6 +148,13 @@ export function createKeyring(masterKey: Uint8Array, keys: KeyRepository): Proce
       }
       if (!subkeys) throw new Error(`service key ${scope} v${version} does not exist`);
       return subkeys;
+    },
+
+    async allSubkeys(scope) {
+      await keyring.currentSubkeys(scope);
+      return [...subkeyCache.values()]
+        .filter((subkeys) => subkeys.scope === scope)
+        .sort((a, b) => b.version - a.version);
     },
 
     async dataKey(owner, client, options) {

@@ -29,6 +29,7 @@ import {
 } from '../services/accounts/first-admin.service.ts';
 import { createAuditLog, type AuditLog } from '../services/audit-log.ts';
 import { createCaseWork } from './case-work-context.ts';
+import { installLifecycle } from './lifecycle-context.ts';
 import { readVerifier } from '../audit/signing-key.ts';
 import { createCheckpointRepository } from '../repositories/checkpoint.repository.ts';
 import {
@@ -122,7 +123,11 @@ export const appContextPlugin = fp(
         anomalyThresholds: config.audit.anomalies,
       }),
     });
-    app.decorate('caseWork', createCaseWork({ db, fields, audit, clock }));
+    app.decorate(
+      'caseWork',
+      createCaseWork({ db, fields, audit, clock, keyring, stats: config.stats }),
+    );
+    installLifecycle(app, { db, fields, audit, clock, policy: config.retention });
   },
   { name: 'app-context' },
 );

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { Database } from '../database/prisma-client.ts';
 import type { FieldCrypto } from '../keys/field-crypto.ts';
+import type { Keyring } from '../keys/keyring.ts';
 import { createAppointmentRepository } from '../repositories/case-work/appointment.repository.ts';
 import {
   createAccompanimentRepository,
@@ -19,6 +20,10 @@ import { createNoteRepository } from '../repositories/case-work/note.repository.
 import { createScopedTransaction } from '../repositories/case-work/sealed-fields.ts';
 import { createStaffRepository } from '../repositories/case-work/staff.repository.ts';
 import {
+  createStatsFactsRepository,
+  createWorkloadRepository,
+} from '../repositories/stats/stats-facts.repository.ts';
+import {
   createAppointmentService,
   type AppointmentService,
 } from '../services/appointments/appointment.service.ts';
@@ -32,6 +37,7 @@ import { createCaseWorkScope } from '../services/cases/case-work-scope.ts';
 import { createCaseService, type CaseService } from '../services/cases/case.service.ts';
 import { createComebackService, type ComebackService } from '../services/cases/comeback.service.ts';
 import { createNoteService, type NoteService } from '../services/cases/note.service.ts';
+import { createStatsService, type StatsService } from '../services/stats/stats.service.ts';
 
 /** The services behind the case-work routes (routes/cases, incidents, appointments, …). */
 export interface CaseWorkServices {
@@ -41,6 +47,7 @@ export interface CaseWorkServices {
   comeback: ComebackService;
   appointments: AppointmentService;
   calendar: CalendarFeedService;
+  stats: StatsService;
 }
 
 declare module 'fastify' {
@@ -55,8 +62,12 @@ export function createCaseWork(deps: {
   fields: FieldCrypto;
   audit: AuditLog;
   clock: Clock;
+  keyring: Keyring;
+  stats: { minCellSize: number };
 }): CaseWorkServices {
   const { db, fields, audit, clock } = deps;
+  // Statistics facts, kept up to date by the services on every write (SECURITY.md, Statistics).
+  const facts = createStatsFactsRepository(deps.keyring);
   const transact = createScopedTransaction(db);
   const scope = createCaseWorkScope({ transact, audit, clock });
   const cases = createCaseRepository(fields);
@@ -65,8 +76,8 @@ export function createCaseWork(deps: {
   const accompaniments = createAccompanimentRepository(fields);
   const exitPhases = createExitPhaseRepository(fields);
   return {
-    cases: createCaseService({ scope, cases, staff, accompaniments, exitPhases }),
-    notes: createNoteService({ scope, cases, notes: createNoteRepository(fields), staff }),
+    cases: createCaseService({ scope, cases, staff, accompaniments, exitPhases, facts }),
+    notes: createNoteService({ scope, cases, notes: createNoteRepository(fields), staff, facts }),
     backup: createBackupService({
       scope,
       cases,
@@ -75,6 +86,7 @@ export function createCaseWork(deps: {
       claims: createClaimRepository(fields),
       referrals: createReferralRepository(fields),
       staff,
+      facts,
     }),
     comeback: createComebackService({
       scope,
@@ -83,6 +95,7 @@ export function createCaseWork(deps: {
       risks: createRiskAssessmentRepository(fields),
       prevention: createPreventionRepository(),
       staff,
+      facts,
     }),
     appointments: createAppointmentService({ scope, appointments, cases, staff }),
     calendar: createCalendarFeedService({
@@ -92,6 +105,14 @@ export function createCaseWork(deps: {
       appointments,
       staff,
       audit,
+    }),
+    stats: createStatsService({
+      transact,
+      facts,
+      workload: createWorkloadRepository(db),
+      audit,
+      clock,
+      minCellSize: deps.stats.minCellSize,
     }),
   };
 }

@@ -138,3 +138,158 @@ export function createKeyRepository(db: Database) {
 }
 
 export type KeyRepository = ReturnType<typeof createKeyRepository>;
+
+/** A data key that rotation moves to a newer service key version. */
+export interface DataKeyToRewrap extends DataKeyOwnerRef {
+  keyVersion: number;
+  serviceVersion: number;
+  wrappedKey: Uint8Array;
+}
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+/**
+ * Maintenance of wrapped keys (rotation, master-key rotation, destroying retired versions).
+ * Needs the owner role: the request role may neither retire nor delete service keys.
+ */
+export function createKeyMaintenanceRepository(db: Database) {
+  return {
+    /** How many live (not destroyed) data keys each service key version wraps. */
+    async dataKeyUsage(scope: KeyScope): Promise<Map<number, number>> {
+      const rows = await inServiceScope(
+        db,
+        scope,
+        (client) => client.$queryRaw<{ version: number; n: number }[]>`
+          SELECT service_version AS version, count(*)::int AS n FROM data_keys
+           WHERE scope = ${scope} AND wrapped_key IS NOT NULL
+           GROUP BY service_version`,
+      );
+      return new Map(rows.map((row) => [row.version, row.n]));
+    },
+
+    /**
+     * Up to `limit` live data keys wrapped under a version below `version`, locked until the
+     * transaction ends: an erasure destroying one of them waits, so a re-wrap can never bring
+     * a destroyed key back. No ORDER BY: the (scope, service_version) index finds the next
+     * batch directly instead of walking past every key already moved.
+     */
+    async lockDataKeysBelow(
+      scope: KeyScope,
+      version: number,
+      limit: number,
+      client: DbClient,
+    ): Promise<DataKeyToRewrap[]> {
+      const rows = await client.$queryRaw<
+        {
+          ownerType: string;
+          ownerId: string;
+          keyVersion: number;
+          serviceVersion: number;
+          wrappedKey: Uint8Array;
+        }[]
+      >`
+        SELECT owner_type AS "ownerType", owner_id::text AS "ownerId", key_version AS "keyVersion",
+               service_version AS "serviceVersion", wrapped_key AS "wrappedKey"
+          FROM data_keys
+         WHERE scope = ${scope} AND service_version < ${version} AND wrapped_key IS NOT NULL
+         LIMIT ${limit}
+           FOR UPDATE`;
+      return rows.map((row) => ({ ...row, scope }));
+    },
+
+    /** Stores re-wrapped keys; each only if it is still the key that was read. */
+    async storeRewrapped(
+      scope: KeyScope,
+      version: number,
+      keys: readonly { key: DataKeyToRewrap; rewrapped: Uint8Array }[],
+      client: DbClient,
+    ): Promise<number> {
+      if (keys.length === 0) return 0;
+      return client.$executeRaw`
+        UPDATE data_keys d
+           SET wrapped_key = decode(u.rewrapped, 'hex'), service_version = ${version}
+          FROM unnest(${keys.map((k) => k.key.ownerType)}::text[],
+                      ${keys.map((k) => k.key.ownerId)}::uuid[],
+                      ${keys.map((k) => k.key.keyVersion)}::int[],
+                      ${keys.map((k) => hex(k.key.wrappedKey))}::text[],
+                      ${keys.map((k) => hex(k.rewrapped))}::text[])
+               AS u(owner_type, owner_id, key_version, old, rewrapped)
+         WHERE d.scope = ${scope} AND d.owner_type = u.owner_type AND d.owner_id = u.owner_id
+           AND d.key_version = u.key_version AND d.wrapped_key = decode(u.old, 'hex')`;
+    },
+
+    /**
+     * Marks every version below `version` retired, in one transaction with the check that no
+     * live data key uses one of them any more. False (nothing changed) if one still does.
+     */
+    async retireBelow(scope: KeyScope, version: number): Promise<boolean> {
+      return inServiceScope(db, scope, async (client) => {
+        await client.$executeRaw`LOCK TABLE service_keys IN SHARE ROW EXCLUSIVE MODE`;
+        const left = await client.$queryRaw<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM data_keys
+           WHERE scope = ${scope} AND service_version < ${version} AND wrapped_key IS NOT NULL`;
+        if (left[0]!.n > 0) return false;
+        await client.$executeRaw`
+          UPDATE service_keys SET retired_at = now()
+           WHERE scope = ${scope} AND version < ${version} AND retired_at IS NULL`;
+        return true;
+      });
+    },
+
+    /** When each version was retired (null: active). */
+    async versions(
+      scope: KeyScope,
+    ): Promise<{ version: number; retiredAt: Date | null; wrappedKey: Uint8Array }[]> {
+      return inServiceScope(db, scope, (client) =>
+        client.serviceKey.findMany({
+          where: { scope },
+          orderBy: { version: 'asc' },
+          select: { version: true, retiredAt: true, wrappedKey: true },
+        }),
+      );
+    },
+
+    /**
+     * Deletes a retired version, in one transaction with the check that no live data key uses
+     * it; `stillUsed` may add other checks (blind indexes). Returns what still used it.
+     */
+    async destroyRetired(
+      scope: KeyScope,
+      version: number,
+      stillUsed: (client: DbClient) => Promise<number>,
+    ): Promise<{ dataKeys: number; other: number; destroyed: boolean }> {
+      return inServiceScope(db, scope, async (client) => {
+        await client.$executeRaw`LOCK TABLE service_keys IN SHARE ROW EXCLUSIVE MODE`;
+        const used = await client.$queryRaw<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM data_keys
+           WHERE scope = ${scope} AND service_version = ${version} AND wrapped_key IS NOT NULL`;
+        const dataKeys = used[0]!.n;
+        const other = await stillUsed(client);
+        if (dataKeys > 0 || other > 0) return { dataKeys, other, destroyed: false };
+        const deleted = await client.$executeRaw`
+          DELETE FROM service_keys
+           WHERE scope = ${scope} AND version = ${version} AND retired_at IS NOT NULL`;
+        return { dataKeys, other, destroyed: deleted === 1 };
+      });
+    },
+
+    /** Master-key rotation: replaces one wrapped root key if it is still the one read. */
+    async replaceWrappedServiceKey(
+      scope: KeyScope,
+      version: number,
+      old: Uint8Array,
+      wrappedKey: Uint8Array,
+    ): Promise<boolean> {
+      const updated = await inServiceScope(
+        db,
+        scope,
+        (client) => client.$executeRaw`
+          UPDATE service_keys SET wrapped_key = ${Uint8Array.from(wrappedKey)}
+           WHERE scope = ${scope} AND version = ${version} AND wrapped_key = ${Uint8Array.from(old)}`,
+      );
+      return updated === 1;
+    },
+  };
+}
+
+export type KeyMaintenanceRepository = ReturnType<typeof createKeyMaintenanceRepository>;

@@ -6,6 +6,8 @@ import comebackCaseRoutes from './cases/comeback.ts';
 import caseRoutes from './cases/index.ts';
 import incidentRoutes from './incidents/index.ts';
 import preventionRoutes from './prevention/index.ts';
+import statsRoutes from './stats/index.ts';
+import lifecycleRoutes from './lifecycle/index.ts';
 
 /** Every case-work route (issue 5), registered by app.ts in one step. */
 export default async function caseWorkRoutes(app: FastifyInstance) {
@@ -16,4 +18,6 @@ export default async function caseWorkRoutes(app: FastifyInstance) {
   await app.register(appointmentRoutes);
   await app.register(calendarRoutes);
   await app.register(preventionRoutes);
+  await app.register(statsRoutes);
+  await app.register(lifecycleRoutes);
 }

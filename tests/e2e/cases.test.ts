@@ -426,9 +426,13 @@ describe('case work in the browser', () => {
     await expectNoSeriousViolations(other);
     await other.close();
 
-    // Prevention work is ComeBack's: BackUp gets a calm notice, not an error.
+    // Prevention work is ComeBack's: BackUp has no menu entry for it, and a typed-in address
+    // gets a calm notice, not an error.
     await page.goto(`${server.baseUrl}/prevention`);
     await page.getByTestId('prevention-not-for-service').waitFor();
+    const menu = page.getByRole('navigation', { name: 'Hauptnavigation' });
+    expect(await menu.getByRole('link', { name: 'Fälle' }).count()).toBe(1);
+    expect(await menu.getByRole('link', { name: 'Prävention' }).count()).toBe(0);
   });
 
   it('a BackUp counsellor sets a co-counsellor on the case and sees it on the case page', async () => {

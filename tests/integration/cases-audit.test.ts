@@ -321,6 +321,35 @@ describe('the access log of case work', () => {
       200,
       { action: 'appointment.list', ...onCase },
     );
+    // Lifecycle (issue 8): legal hold and subject-access export.
+    await expectOneEvent(
+      'POST /api/cases/:id/legal-hold',
+      anna,
+      () => anna.http('POST', `/api/cases/${id}/legal-hold`, { reason: 'Verfahren läuft' }),
+      200,
+      { action: 'case.legal_hold.set', ...onCase },
+    );
+    await expectOneEvent(
+      'GET /api/cases/:id/legal-hold',
+      anna,
+      () => anna.http('GET', `/api/cases/${id}/legal-hold`),
+      200,
+      { action: 'case.legal_hold.view', ...onCase },
+    );
+    await expectOneEvent(
+      'POST /api/cases/:id/legal-hold/lift',
+      anna,
+      () => anna.http('POST', `/api/cases/${id}/legal-hold/lift`, {}),
+      200,
+      { action: 'case.legal_hold.lift', ...onCase },
+    );
+    await expectOneEvent(
+      'GET /api/cases/:id/export',
+      anna,
+      () => anna.http('GET', `/api/cases/${id}/export`),
+      200,
+      { action: 'case.export', ...onCase },
+    );
     await expectOneEvent(
       'GET /api/counsellors',
       anna,

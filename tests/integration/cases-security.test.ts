@@ -6,6 +6,7 @@ import { withClient } from '../../server/database/pg-client.ts';
 import {
   auditEvents,
   CASE_WORK_TABLES,
+  SERVICE_TABLES,
   expectStatus,
   newCase,
   newCounsellor,
@@ -461,7 +462,7 @@ describe('row-level security holds for raw SQL as the request role', () => {
       }
     });
 
-  it('is enabled and forced on every case-work table, and every table with a service column is one', async () => {
+  it('is enabled and forced on every table with a service column, and those are the service tables', async () => {
     const tables = await withClient(t.database.superuserUrl, (client) =>
       client.query(
         `SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
@@ -473,7 +474,7 @@ describe('row-level security holds for raw SQL as the request role', () => {
                            AND col.column_name = 'service')`,
       ),
     );
-    expect(tables.rows.map((row) => row.relname).sort()).toEqual([...CASE_WORK_TABLES].sort());
+    expect(tables.rows.map((row) => row.relname).sort()).toEqual([...SERVICE_TABLES].sort());
     for (const row of tables.rows) {
       expect(row, row.relname).toMatchObject({
         relrowsecurity: true,

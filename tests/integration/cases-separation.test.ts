@@ -105,6 +105,8 @@ function bodyFor(method: string, url: string): object | undefined {
     [/\/risk-assessments$/, { level: 'low' }],
     [/\/decision$/, { decision: 'confirmed' }],
     [/^\/api\/appointments\/:id$/, { status: 'cancelled' }],
+    [/\/legal-hold$/, { reason: 'y' }],
+    [/\/legal-hold\/lift$/, {}],
   ];
   const found = bodies.find(([pattern]) => pattern.test(url));
   if (!found) throw new Error(`no body for ${method} ${url}`);

@@ -7,7 +7,7 @@
  * acknowledged during the run is stored and readable and that the access log verifies. Exits 1
  * on any error.
  *
- *   LOAD_USERS=200 LOAD_SECONDS=60 LOAD_RATE=0.5 npm run test:load
+ *   LOAD_USERS=200 LOAD_SECONDS=60 LOAD_RATE=1 npm run test:load
  *
  * LOAD_RATE (a whole number, default 1) caps the requests per second of each user: every user
  * waits for an answer before the next request, so a slow server shows up as latency, and each
@@ -94,11 +94,19 @@ try {
 
   // The server under test, as `npm start` runs it.
   const port = await findFreePort();
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join('server', 'main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  // LOAD_CPU_PROFILE=<dir> writes a V8 CPU profile of the server (open it in Chrome DevTools).
+  const profile = process.env.LOAD_CPU_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_CPU_PROFILE}`]
+    : [];
+  const server = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', path.join('server', 'main.ts')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, PORT: String(port) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
   const base = `http://127.0.0.1:${port}`;
   try {

@@ -30,6 +30,16 @@ export const CASE_WORK_TABLES = [
   'calendar_feeds',
 ] as const;
 
+/** Every table that belongs to one service: case work, lifecycle and statistics facts. */
+export const SERVICE_TABLES = [
+  ...CASE_WORK_TABLES,
+  'legal_holds',
+  'erased_cases',
+  'stats_case_facts',
+  'stats_incident_facts',
+  'stats_activity_facts',
+] as const;
+
 export interface CaseWorkApp extends TestApp {
   /** Everything the server logged, one JSON line each (when started with `captureLog`). */
   logLines: string[];

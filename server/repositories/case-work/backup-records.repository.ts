@@ -241,12 +241,15 @@ export function createAccompanimentRepository(fields: FieldCrypto) {
     ): Promise<string[]> {
       const wanted = normaliseForIndex(text);
       if (wanted === '') return [];
-      const index = await fields.blindIndex(service, COURT_FILE_NUMBER_INDEX, text);
+      // Under every key version held: rows not yet re-indexed after a rotation still match.
+      const indexes = await fields.blindIndexes(service, COURT_FILE_NUMBER_INDEX, text);
       const rows = await client.accompaniment.findMany({
         where: {
           service,
-          courtFileNumberIndex: index.value,
-          indexKeyVersion: index.keyVersion,
+          OR: indexes.map((index) => ({
+            courtFileNumberIndex: index.value,
+            indexKeyVersion: index.keyVersion,
+          })),
         },
         select: { id: true, caseId: true, courtFileNumber: true },
         take: 2_000,

@@ -541,8 +541,20 @@ export function createCaseRepository(fields: FieldCrypto) {
       }
       const wanted = normaliseForIndex(query.text);
       if (wanted === '') return { rows: [], total: 0, totalCapped: false };
-      const pseudonym = await fields.blindIndex(service, PSEUDONYM_INDEX, query.text);
-      const name = await fields.blindIndex(service, REAL_NAME_INDEX, query.text);
+      // Under every key version held: rows not yet re-indexed after a rotation still match.
+      const indexMatch = Prisma.join(
+        [
+          ...(await fields.blindIndexes(service, PSEUDONYM_INDEX, query.text)).map(
+            (index) =>
+              Prisma.sql`(c.pseudonym_bidx = ${index.value} AND c.bidx_key_version = ${index.keyVersion})`,
+          ),
+          ...(await fields.blindIndexes(service, REAL_NAME_INDEX, query.text)).map(
+            (index) =>
+              Prisma.sql`(c.real_name_bidx = ${index.value} AND c.bidx_key_version = ${index.keyVersion})`,
+          ),
+        ],
+        ' OR ',
+      );
       const also = [...new Set(query.alsoCaseIds)];
       const candidates = await client.$queryRaw<
         { id: string; pseudonym: Uint8Array; realName: Uint8Array | null }[]
@@ -550,9 +562,7 @@ export function createCaseRepository(fields: FieldCrypto) {
         SELECT c.id, c.pseudonym, c.real_name AS "realName"
           FROM cases c
          WHERE ${where}
-           AND ((c.pseudonym_bidx = ${pseudonym.value} AND c.bidx_key_version = ${pseudonym.keyVersion})
-             OR (c.real_name_bidx = ${name.value} AND c.bidx_key_version = ${name.keyVersion})
-             OR c.id = ANY(${also}::uuid[]))
+           AND (${indexMatch} OR c.id = ANY(${also}::uuid[]))
          LIMIT ${MAX_SEARCH_CANDIDATES}`;
       const names = await openEach(
         fields,

@@ -31,11 +31,11 @@ const tags = ['cases'];
  * otherwise). It travels in a header, percent-encoded (headers are Latin-1 only), so that it
  * never appears in a URL or a log line.
  */
-const AccessReasonHeaders = Type.Object({
+export const AccessReasonHeaders = Type.Object({
   'x-access-reason': Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
 });
 
-function accessReason(header: string | undefined): string | undefined {
+export function accessReason(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   let reason: string;
   try {

@@ -15,6 +15,7 @@ import type {
   IncidentSummary as IncidentSummaryRecord,
 } from '../../repositories/case-work/incident.repository.ts';
 import type { StaffRepository } from '../../repositories/case-work/staff.repository.ts';
+import type { StatsFactRecorder } from '../../repositories/stats/stats-facts.repository.ts';
 import type {
   AccompanimentView,
   ClaimView,
@@ -108,8 +109,9 @@ export function createBackupService(deps: {
   claims: ClaimRepository;
   referrals: ReferralRepository;
   staff: StaffRepository;
+  facts: StatsFactRecorder;
 }) {
-  const { scope, cases, incidents, accompaniments, claims, referrals, staff } = deps;
+  const { scope, cases, incidents, accompaniments, claims, referrals, staff, facts } = deps;
   const today = () => berlinDay(scope.clock.now());
 
   /** The case of this service (404 otherwise), which must be a BackUp case. */
@@ -192,6 +194,7 @@ export function createBackupService(deps: {
             client,
           );
           event.targetId = id;
+          await facts.record(service, 'incident', id, client);
           for (const caseId of caseIds) {
             if (!(await cases.findHeader(service, caseId, client))) missing(NO_SUCH_CASE);
             await incidents.link(service, caseId, id, client);
@@ -218,6 +221,7 @@ export function createBackupService(deps: {
             affectedMinors: patch.affectedMinors ?? current.affectedMinors,
           });
           await incidents.update(service, id, patch, client);
+          await facts.record(service, 'incident', id, client);
           event.reason = `changed:${Object.keys(patch).sort().join(',')}`;
           return incidentView((await incidents.findById(service, id, client))!);
         },
@@ -299,6 +303,7 @@ export function createBackupService(deps: {
             },
             client,
           );
+          await facts.record(service, 'accompaniment', created.id, client);
           return accompanimentView(created);
         },
       );
@@ -318,6 +323,7 @@ export function createBackupService(deps: {
           if (!(await accompaniments.update(service, caseId, id, patch, client))) {
             missing('No such accompaniment in this case.');
           }
+          await facts.record(service, 'accompaniment', id, client);
           event.reason = `changed:${Object.keys(patch).sort().join(',')}`;
           return accompanimentView((await accompaniments.find(service, caseId, id, client))!);
         },

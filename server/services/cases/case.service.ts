@@ -13,6 +13,7 @@ import type {
 import type { ExitPhaseRepository } from '../../repositories/case-work/comeback-records.repository.ts';
 import type { Page } from '../../repositories/case-work/sealed-fields.ts';
 import type { StaffRepository } from '../../repositories/case-work/staff.repository.ts';
+import type { StatsFactRecorder } from '../../repositories/stats/stats-facts.repository.ts';
 import type {
   AppointmentSlot,
   CaseList,
@@ -83,8 +84,9 @@ export function createCaseService(deps: {
   staff: StaffRepository;
   accompaniments: AccompanimentRepository;
   exitPhases: ExitPhaseRepository;
+  facts: StatsFactRecorder;
 }) {
-  const { scope, cases, staff, accompaniments, exitPhases } = deps;
+  const { scope, cases, staff, accompaniments, exitPhases, facts } = deps;
   const now = () => scope.clock.now();
 
   function listItems(rows: CaseListRow[]): CaseList['cases'] {
@@ -269,7 +271,7 @@ export function createCaseService(deps: {
             client,
           );
           if (service === 'comeback') {
-            await exitPhases.create(
+            const firstPhase = await exitPhases.create(
               service,
               created.id,
               {
@@ -281,7 +283,9 @@ export function createCaseService(deps: {
               },
               client,
             );
+            await facts.record(service, 'exit_phase', firstPhase.id, client);
           }
+          await facts.record(service, 'case', created.id, client);
           event.targetId = created.id;
           event.caseNumber = created.caseNumber;
           return created;
@@ -357,6 +361,7 @@ export function createCaseService(deps: {
             },
             client,
           );
+          await facts.record(service, 'case', id, client);
           const record = await load(service, id, client);
           if (record.coCounsellor && record.coCounsellor.id === record.assignedCounsellor.id) {
             throw invalid('The co-counsellor must be someone other than the assigned counsellor.');

@@ -9,6 +9,7 @@ import type {
   RiskAssessmentRepository,
 } from '../../repositories/case-work/comeback-records.repository.ts';
 import type { StaffRepository } from '../../repositories/case-work/staff.repository.ts';
+import type { StatsFactRecorder } from '../../repositories/stats/stats-facts.repository.ts';
 import type {
   AssessRiskBody,
   ChangePhaseBody,
@@ -43,8 +44,9 @@ export function createComebackService(deps: {
   risks: RiskAssessmentRepository;
   prevention: PreventionRepository;
   staff: StaffRepository;
+  facts: StatsFactRecorder;
 }) {
-  const { scope, cases, exitPhases, risks, prevention, staff } = deps;
+  const { scope, cases, exitPhases, risks, prevention, staff, facts } = deps;
   const today = () => berlinDay(scope.clock.now());
 
   async function comebackCase(
@@ -159,6 +161,8 @@ export function createComebackService(deps: {
             client,
           );
           await cases.update(service, caseId, { exitPhase: input.phase }, client);
+          await facts.record(service, 'exit_phase', created.id, client);
+          await facts.record(service, 'case', caseId, client);
           return {
             id: created.id,
             phase: created.phase,
@@ -226,6 +230,7 @@ export function createComebackService(deps: {
           if (id === null) {
             throw new AppError('conflict', 'Another change of the risk level was just proposed.');
           }
+          await facts.record(service, 'risk', id, client);
           event.reason = unchanged ? 'level_unchanged' : 'awaiting_confirmation';
           return oneRisk(service, caseId, id, client);
         },
@@ -268,6 +273,7 @@ export function createComebackService(deps: {
             client,
           );
           if (!decided) throw new AppError('conflict', 'This risk assessment was just decided.');
+          await facts.record(service, 'risk', assessmentId, client);
           if (decision === 'confirmed') {
             await cases.update(service, caseId, { riskLevel: assessment.level }, client);
           }
@@ -319,6 +325,7 @@ export function createComebackService(deps: {
             { ...input, createdById: context.actor!.userId },
             client,
           );
+          await facts.record(service, 'prevention', item.id, client);
           event.targetId = item.id;
           return {
             id: item.id,
@@ -376,6 +383,7 @@ export function createComebackService(deps: {
             { ...input, createdById: context.actor!.userId },
             client,
           );
+          await facts.record(service, 'training', item.id, client);
           event.targetId = item.id;
           return {
             id: item.id,

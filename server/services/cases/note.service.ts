@@ -4,6 +4,7 @@ import type { CaseRepository } from '../../repositories/case-work/case.repositor
 import type { NoteRecord, NoteRepository } from '../../repositories/case-work/note.repository.ts';
 import type { Page } from '../../repositories/case-work/sealed-fields.ts';
 import type { StaffRepository } from '../../repositories/case-work/staff.repository.ts';
+import type { StatsFactRecorder } from '../../repositories/stats/stats-facts.repository.ts';
 import type { NoteView } from '../../schemas/cases.schema.ts';
 import type { RequestContext } from '../actor.ts';
 import { missing, type CaseWorkScope, type CaseWorkEvent } from './case-work-scope.ts';
@@ -19,8 +20,9 @@ export function createNoteService(deps: {
   cases: CaseRepository;
   notes: NoteRepository;
   staff: StaffRepository;
+  facts: StatsFactRecorder;
 }) {
-  const { scope, cases, notes, staff } = deps;
+  const { scope, cases, notes, staff, facts } = deps;
 
   async function views(records: NoteRecord[], client: DbClient): Promise<NoteView[]> {
     const names = await staff.usernames(
@@ -78,6 +80,7 @@ export function createNoteService(deps: {
             { ...input, amendsNoteId: null, authorId: context.actor!.userId },
             client,
           );
+          await facts.record(service, 'note', note.id, client);
           return (await views([note], client))[0]!;
         },
       );

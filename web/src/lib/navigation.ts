@@ -1,4 +1,4 @@
-import type { Role } from './api/types';
+import type { Role, Service } from './api/types';
 
 export interface NavItem {
   path: '/cases' | '/appointments' | '/prevention' | '/stats' | '/audit' | '/admin/users';
@@ -14,7 +14,7 @@ const appointments: NavItem = {
   label: 'nav.appointments',
   description: 'nav.appointmentsDescription',
 };
-/** ComeBack's prevention work; BackUp counsellors get a calm notice there (403 not_for_service). */
+/** ComeBack's prevention work (the server answers BackUp with 403 not_for_service). */
 const prevention: NavItem = {
   path: '/prevention',
   label: 'cases.prevention.nav',
@@ -46,3 +46,10 @@ export const NAV_ITEMS_BY_ROLE: Readonly<Record<Role, readonly NavItem[]>> = {
   auditor: [auditLog],
   admin: [users],
 };
+
+/** The menu of one person: their role's sections, without another service's own work. */
+export function navItemsFor(user: { role: Role; service: Service | null }): readonly NavItem[] {
+  return NAV_ITEMS_BY_ROLE[user.role].filter(
+    (item) => item !== prevention || user.service === 'comeback',
+  );
+}

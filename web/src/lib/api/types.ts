@@ -21,6 +21,15 @@ import type {
   ErrorBody as ErrorBodySchema,
 } from '$schemas/common.schema';
 import type {
+  AnnualReport as AnnualReportSchema,
+  StatsCell as StatsCellSchema,
+  StatsGranularity as StatsGranularitySchema,
+  StatsQuery as StatsQuerySchema,
+  StatsResponse as StatsResponseSchema,
+  StatsTable as StatsTableSchema,
+  WorkloadResponse as WorkloadResponseSchema,
+} from '$schemas/stats.schema';
+import type {
   AdminUserView,
   CreatedUser,
   CreateUserBody,
@@ -49,6 +58,15 @@ export type UserListResponse = Static<typeof UserList>;
 export type CreateUserRequest = Static<typeof CreateUserBody>;
 export type CreateUserResponse = Static<typeof CreatedUser>;
 export type TemporaryPasswordResponse = Static<typeof TemporaryPassword>;
+
+/** Team leads' anonymised statistics (GET /api/stats…); suppressed cells carry no value. */
+export type StatsGranularity = Static<typeof StatsGranularitySchema>;
+export type StatsQuery = Static<typeof StatsQuerySchema>;
+export type StatsCell = Static<typeof StatsCellSchema>;
+export type StatsTable = Static<typeof StatsTableSchema>;
+export type StatsResponse = Static<typeof StatsResponseSchema>;
+export type AnnualReport = Static<typeof AnnualReportSchema>;
+export type WorkloadResponse = Static<typeof WorkloadResponseSchema>;
 
 export type SetupStatus = Static<typeof SetupStatusSchema>;
 export type FirstAdminRequest = Static<typeof FirstAdminBody>;

@@ -3,6 +3,10 @@ import de from './locales/de.json';
 import en from './locales/en.json';
 import casesDe from './locales/cases.de.json';
 import casesEn from './locales/cases.en.json';
+import statsDe from './locales/stats.de.json';
+import statsEn from './locales/stats.en.json';
+import lifecycleDe from './locales/lifecycle.de.json';
+import lifecycleEn from './locales/lifecycle.en.json';
 
 export const LOCALES = ['de', 'en'] as const;
 export type AppLocale = (typeof LOCALES)[number];
@@ -45,6 +49,12 @@ addMessages('en', en);
 // Case work keeps its strings in files of its own (counsellors' pages).
 addMessages('de', casesDe);
 addMessages('en', casesEn);
+// Team leads' statistics likewise.
+addMessages('de', statsDe);
+addMessages('en', statsEn);
+// Legal holds and the subject-access export (issue 8).
+addMessages('de', lifecycleDe);
+addMessages('en', lifecycleEn);
 init({ fallbackLocale: DEFAULT_LOCALE, initialLocale: readStoredLocale() });
 
 // Screen readers and hyphenation follow <html lang>, so it tracks the chosen language.

@@ -1,0 +1,46 @@
+import { Presets, SingleBar } from 'cli-progress';
+import { Command, InvalidArgumentError } from 'commander';
+import type { ServiceCode } from '../generated/prisma/enums.ts';
+import { cliContext, withApp } from './open-app.ts';
+
+const SERVICES: readonly ServiceCode[] = ['backup', 'comeback'];
+
+function service(value: string): ServiceCode {
+  if (!(SERVICES as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError('must be backup or comeback');
+  }
+  return value as ServiceCode;
+}
+
+/** `npx casework stats rebuild [--service S]` (issue 7): the statistics facts, made again. */
+export function statsCommands(): Command {
+  const stats = new Command('stats').description(
+    'anonymised statistics for team leads (SECURITY.md, Statistics)',
+  );
+
+  stats
+    .command('rebuild')
+    .description(
+      'make the statistics facts of every record again, from clear category columns only (idempotent; facts of erased records stay)',
+    )
+    .option('--service <service>', 'backup or comeback (default: both)', service)
+    .action(async (options: { service?: ServiceCode }) => {
+      await withApp(async (app) => {
+        for (const code of options.service ? [options.service] : SERVICES) {
+          const bar = new SingleBar(
+            { format: `${code} [{bar}] {value}/{total}`, stream: process.stderr },
+            Presets.shades_classic,
+          );
+          const shown = process.stderr.isTTY === true;
+          const count = await app.caseWork.stats.rebuildFacts(cliContext('stats-rebuild'), code, {
+            onStart: (total) => shown && bar.start(total, 0),
+            onProgress: (done) => shown && bar.update(done),
+          });
+          if (shown) bar.stop();
+          console.log(`${code}: facts of ${count} records rebuilt`);
+        }
+      });
+    });
+
+  return stats;
+}

@@ -1,0 +1,217 @@
+/**
+ * `npm run bench:lifecycle` (issue 8): seeds 100,000 cases across both services through the
+ * repositories (as bench:api does), then measures on the same embedded PostgreSQL:
+ * - key rotation of both services (every data key re-wrapped, every blind index recomputed),
+ * - `backup create` (time and file size), `backup restore` into an empty database, and
+ *   `backup verify` (restore into a throwaway database plus the sampled checks).
+ * Never part of `npm test`.
+ *
+ *   BENCH_CASES=100000 npm run bench:lifecycle
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { formatVerifierKey, generateCheckpointSigner, initCrypto } from '../../crypto/index.ts';
+import { restoredChecks } from '../../server/cli/backup-commands.ts';
+import { systemClock } from '../../server/clock.ts';
+import { createAuditLog } from '../../server/services/audit-log.ts';
+import {
+  APP_LOGIN_ROLE,
+  ensureDatabase,
+  ensureRoles,
+  OWNER_ROLE,
+  roleUrl,
+} from '../../server/database/database-roles.ts';
+import { startEmbeddedPostgres } from '../../server/database/embedded-postgres.ts';
+import { applyMigrations } from '../../server/database/migrate.ts';
+import { withClient } from '../../server/database/pg-client.ts';
+import { createDatabase } from '../../server/database/prisma-client.ts';
+import { inServiceScope } from '../../server/database/service-scope.ts';
+import type { ServiceCode } from '../../server/generated/prisma/enums.ts';
+import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
+import { createKeyring } from '../../server/keys/keyring.ts';
+import { createAuditRepository } from '../../server/repositories/audit.repository.ts';
+import { createCaseRepository } from '../../server/repositories/case-work/case.repository.ts';
+import {
+  createKeyMaintenanceRepository,
+  createKeyRepository,
+} from '../../server/repositories/key.repository.ts';
+import { createBlindIndexRotationRepository } from '../../server/repositories/keys/blind-index-rotation.repository.ts';
+import type { RequestContext } from '../../server/services/actor.ts';
+import { createBackupService } from '../../server/services/backup/backup.service.ts';
+import { createKeyRotationService } from '../../server/services/keys/key-rotation.service.ts';
+
+const CASES = Number(process.env.BENCH_CASES ?? 100_000);
+const BATCH = 500;
+const PARALLEL_BATCHES = 4;
+const CLI: RequestContext = { actor: null, clientAddress: null, requestId: 'bench:lifecycle' };
+
+const log = (message: string) => console.log(`[bench:lifecycle] ${message}`);
+const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+const BIRDS = ['Amsel', 'Bussard', 'Dohle', 'Eisvogel', 'Falke', 'Kranich', 'Lerche', 'Meise'];
+const NAMES = ['Anna Müller', 'Kemal Yılmaz', 'Olga Nowak', 'Jan Becker', 'Elif Demir'];
+
+await initCrypto();
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-bench-lifecycle-'));
+fs.chmodSync(scratch, 0o711);
+const cluster = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'data'), log: () => {} });
+try {
+  const passwords = { owner: 'bench-owner', app: 'bench-app' };
+  await withClient(cluster.superuserUrl(), async (client) => {
+    await ensureRoles(client, passwords);
+    await ensureDatabase(client, 'bench');
+    await ensureDatabase(client, 'restored');
+    await ensureDatabase(client, 'verify');
+  });
+  const url = (role: string, password: string, db: string) =>
+    roleUrl(cluster.port, role, password, db);
+  const ownerUrl = url(OWNER_ROLE, passwords.owner, 'bench');
+  const appUrl = url(APP_LOGIN_ROLE, passwords.app, 'bench');
+  await applyMigrations(ownerUrl);
+
+  const masterKey = new Uint8Array(randomBytes(32));
+  const db = createDatabase({ url: appUrl, poolMax: PARALLEL_BATCHES + 2 });
+  const fields = createFieldCrypto(createKeyring(masterKey, createKeyRepository(db)));
+  const cases = createCaseRepository(fields);
+  const audit = createAuditLog(createAuditRepository(db, systemClock, fields), 'none');
+
+  // One counsellor per service (cases reference a user), inserted as the owner.
+  const counsellors: Record<ServiceCode, string> = {
+    backup: crypto.randomUUID(),
+    comeback: crypto.randomUUID(),
+  };
+  await withClient(ownerUrl, async (client) => {
+    for (const [service, id] of Object.entries(counsellors)) {
+      await client.query(
+        `INSERT INTO users (id, username, role, service_code, password_hash, updated_at)
+         VALUES ($1, $2, 'counsellor', $3, 'x', now())`,
+        [id, `bench-${service}`, service],
+      );
+    }
+  });
+  // Some access-log events, so the backup carries a chain to verify.
+  for (let i = 0; i < 200; i++) {
+    await audit.record(CLI, { action: 'bench.seed', outcome: 'allowed' });
+  }
+
+  const seedStarted = process.hrtime.bigint();
+  const batches: { service: ServiceCode; year: number; count: number }[] = [];
+  for (let left = CASES, i = 0; left > 0; i++) {
+    const count = Math.min(BATCH, left);
+    batches.push({ service: i % 2 === 0 ? 'backup' : 'comeback', year: 2019 + (i % 8), count });
+    left -= count;
+  }
+  let seeded = 0;
+  const queue = [...batches];
+  await Promise.all(
+    Array.from({ length: PARALLEL_BATCHES }, async () => {
+      for (let batch = queue.shift(); batch; batch = queue.shift()) {
+        const { service, year, count } = batch;
+        await inServiceScope(db, service, (client) =>
+          cases.createMany(
+            Array.from({ length: count }, () => ({
+              service,
+              year,
+              anonymous: false,
+              openedOn: `${year}-0${1 + Math.floor(Math.random() * 9)}-1${Math.floor(Math.random() * 9)}`,
+              assignedCounsellorId: counsellors[service],
+              coCounsellorId: null,
+              exitPhase: service === 'comeback' ? ('first_contact' as const) : null,
+              createdById: counsellors[service],
+              sealed: {
+                pseudonym: `${pick(BIRDS)} ${Math.floor(Math.random() * 1000)}`,
+                realName: Math.random() < 0.4 ? pick(NAMES) : null,
+                phone: '+49 170 1234567',
+                summary: 'Erstkontakt über Beratungsstelle; weitere Termine vereinbart.',
+              },
+            })),
+            client,
+          ),
+        );
+        seeded += count;
+      }
+    }),
+  );
+  log(`seeded ${seeded} cases in ${seconds(seedStarted).toFixed(1)} s`);
+  await withClient(ownerUrl, (client) => client.query('ANALYZE'));
+
+  // Key rotation of both services, as `keys rotate` runs it (owner role).
+  const ownerDb = createDatabase({ url: ownerUrl, poolMax: 4 });
+  const keys = createKeyRepository(ownerDb);
+  const keyring = createKeyring(masterKey, keys);
+  const rotation = createKeyRotationService({
+    masterKey,
+    keyring,
+    keys,
+    maintenance: createKeyMaintenanceRepository(ownerDb),
+    indexes: createBlindIndexRotationRepository(createFieldCrypto(keyring)),
+    transact: (scope, work) => inServiceScope(ownerDb, scope, work),
+    audit,
+    clock: systemClock,
+  });
+  const rotationStarted = process.hrtime.bigint();
+  const rotated = [];
+  for (const scope of ['backup', 'comeback'] as const) {
+    rotated.push(await rotation.rotate(CLI, scope));
+  }
+  const rotationSeconds = seconds(rotationStarted);
+  const rewrapped = rotated.reduce((sum, r) => sum + r.rewrapped, 0);
+  const reindexed = rotated.reduce((sum, r) => sum + r.reindexed, 0);
+  log(`rotated both services in ${rotationSeconds.toFixed(1)} s`);
+  await ownerDb.$disconnect();
+
+  const backups = createBackupService({ masterKey, clock: systemClock, audit });
+  const file = path.join(scratch, 'bench.backup');
+  const backupStarted = process.hrtime.bigint();
+  const created = await backups.create(CLI, ownerUrl, file);
+  const backupSeconds = seconds(backupStarted);
+  log(`backup written in ${backupSeconds.toFixed(1)} s`);
+
+  const restoreStarted = process.hrtime.bigint();
+  const restored = await backups.restore(CLI, url(OWNER_ROLE, passwords.owner, 'restored'), file);
+  const restoreSeconds = seconds(restoreStarted);
+  log(`restored in ${restoreSeconds.toFixed(1)} s`);
+
+  const publicKeyFile = path.join(scratch, 'audit.pub');
+  fs.writeFileSync(
+    publicKeyFile,
+    formatVerifierKey(generateCheckpointSigner('casework-access-log')),
+  );
+  const verifyStarted = process.hrtime.bigint();
+  const report = await backups.verify(
+    file,
+    {
+      ownerUrl: url(OWNER_ROLE, passwords.owner, 'verify'),
+      appUrl: url(APP_LOGIN_ROLE, passwords.app, 'verify'),
+      drop: async () => {},
+    },
+    restoredChecks(masterKey, publicKeyFile),
+  );
+  const verifySeconds = seconds(verifyStarted);
+  await db.$disconnect();
+  if (!report.ok) throw new Error(`verify failed: ${JSON.stringify(report)}`);
+
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  console.log('');
+  console.log(`Lifecycle benchmark: ${seeded} cases (half BackUp, half ComeBack), 2 CPU cores`);
+  console.log(
+    `key rotation (both services): ${rotationSeconds.toFixed(1)} s — ${rewrapped} data keys re-wrapped, ${reindexed} blind-index rows recomputed (${Math.round(rewrapped / rotationSeconds)} keys/s overall)`,
+  );
+  console.log(
+    `backup create:  ${backupSeconds.toFixed(1)} s, ${created.rows} rows, file ${mb(created.bytes)} (${Math.round(created.bytes / seeded)} bytes/case)`,
+  );
+  console.log(
+    `backup restore: ${restoreSeconds.toFixed(1)} s, ${restored.rows} rows into an empty database`,
+  );
+  console.log(
+    `backup verify:  ${verifySeconds.toFixed(1)} s (restore + ${report.dataKeysUnwrapped} data keys unwrapped, ${report.casesDecrypted} cases decrypted, ${report.accessLog.checked} access-log events verified)`,
+  );
+} catch (error) {
+  console.error('[bench:lifecycle] failed:', error);
+  process.exitCode = 1;
+} finally {
+  await cluster.stop();
+  fs.rmSync(scratch, { recursive: true, force: true });
+}
