@@ -11,6 +11,7 @@ import {
 } from '../repositories/key.repository.ts';
 import { createBlindIndexRotationRepository } from '../repositories/keys/blind-index-rotation.repository.ts';
 import { createKeyRotationService } from '../services/keys/key-rotation.service.ts';
+import { rebuildStatisticsFacts } from './stats-commands.ts';
 import { withMaintenance, progressBar, type Maintenance } from './maintenance.ts';
 import { cliContext } from './open-app.ts';
 
@@ -98,6 +99,10 @@ export function keyCommands(): Command {
     .addOption(serviceOption())
     .action(async (options: { service: string }) => {
       const scope = scopeOf(options.service);
+      // Statistics facts are keyed under the service key version they were written with; the
+      // live ones move to the current version first, or a later update of their record would
+      // no longer find (and replace) them.
+      if (scope !== 'system') await rebuildStatisticsFacts([scope]);
       await withMaintenance(async (maintenance) => {
         const destroyed = await keyRotationFor(maintenance).destroyRetired(
           cliContext('keys-destroy-retired'),

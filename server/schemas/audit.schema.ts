@@ -31,12 +31,21 @@ export const AuditEventView = Type.Object(
 );
 export type AuditEventView = Type.Static<typeof AuditEventView>;
 
+// Filters reach PostgreSQL as text: only the characters user names, ids and action names are
+// made of, so that e.g. a NUL byte (which PostgreSQL refuses in text) is a 400, not a 500
+// (found by `npm run security:scan`).
+const ActorFilter = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9._-]+$',
+  description: 'user name or id',
+});
+const ActionFilter = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9_.]+$' });
+
 export const AuditQuery = Type.Object(
   {
-    actor: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 64, description: 'user name or id' }),
-    ),
-    action: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    actor: Type.Optional(ActorFilter),
+    action: Type.Optional(ActionFilter),
     outcome: Type.Optional(Outcome),
     caseNumber: Type.Optional(Type.String({ pattern: '^(BU|CB)-[0-9]{4}-[0-9]{4,6}$' })),
     from: Type.Optional(Type.String({ format: 'date-time' })),
@@ -56,8 +65,8 @@ export const AuditPage = Type.Object(
 export const ExportQuery = Type.Object(
   {
     format: Type.Union([Type.Literal('csv'), Type.Literal('json')]),
-    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    action: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    actor: Type.Optional(ActorFilter),
+    action: Type.Optional(ActionFilter),
     outcome: Type.Optional(Outcome),
     caseNumber: Type.Optional(Type.String({ pattern: '^(BU|CB)-[0-9]{4}-[0-9]{4,6}$' })),
     from: Type.Optional(Type.String({ format: 'date-time' })),

@@ -41,7 +41,13 @@ export type SignedIn = Type.Static<typeof SignedIn>;
 
 export const LoginBody = Type.Object(
   {
-    username: Type.String({ minLength: 1, maxLength: 200 }),
+    // No control characters: PostgreSQL refuses a NUL byte in text, and the client should hear
+    // that as a 400, not a 500 (found by `npm run security:scan`).
+    username: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      pattern: '^[^\\u0000-\\u001F\\u007F]+$',
+    }),
     password: Type.String({ minLength: 1, maxLength: 1024 }),
     totp: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
   },

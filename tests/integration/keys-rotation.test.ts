@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initCrypto, masterKeyId, readWrappedRootKeyInfo } from '../../crypto/index.ts';
+import { statisticsFactKey } from '../../crypto/statistics-key.ts';
 import { systemClock } from '../../server/clock.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { createDatabase, type Database } from '../../server/database/prisma-client.ts';
@@ -371,6 +372,38 @@ describe('npx casework keys', () => {
     const unknown = await casework(['keys', 'rotate', '--service', 'everyone']);
     expect(unknown.code).not.toBe(0);
     await expectEveryCaseReadable();
+  });
+
+  it('moves the statistics facts of live records to the current key before destroying the old versions', async () => {
+    // Continues from the rotation above: comeback is at v4, older versions retired.
+    const comebackCases = cases.filter((c) => c.service === 'comeback');
+    expect(comebackCases.length).toBeGreaterThan(0);
+    const factsBefore = await sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM stats_case_facts WHERE service = 'comeback'`,
+    );
+    await ageRetirements();
+    const destroyed = await casework(['keys', 'destroy-retired', '--service', 'comeback']);
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    expect(destroyed.stdout).toMatch(/^comeback: facts of \d+ records rebuilt$/m);
+    expect(destroyed.stdout).toMatch(/^destroyed service key comeback v1, v2, v3$/m);
+
+    // Each live case's fact is now found under the only key left, and none was duplicated.
+    const keyring = createKeyring(MASTER_KEY, createKeyRepository(appDb));
+    const current = await keyring.currentSubkeys('comeback');
+    expect(current.version).toBe(4);
+    for (const c of comebackCases) {
+      const key = Buffer.from(statisticsFactKey(current.statisticsKey, 'case', c.id));
+      const found = await sql<{ n: number }>(
+        'SELECT count(*)::int AS n FROM stats_case_facts WHERE key = $1',
+        [key],
+      );
+      expect(found[0]!.n, c.id).toBe(1);
+    }
+    expect(
+      await sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM stats_case_facts WHERE service = 'comeback'`,
+      ),
+    ).toEqual(factsBefore);
   });
 
   it('survives SIGKILL half-way: the rerun resumes the same version and every record decrypts', async () => {

@@ -110,14 +110,20 @@ export interface FactBatch {
 }
 
 export function createStatsFactsRepository(keyring: Keyring) {
-  /** The key under the current statistics key, and those under every older version. */
+  /**
+   * The key under the current statistics key, and those under every other version this
+   * process holds (from memory: asking the database for a destroyed version would take a
+   * second pool connection inside the request's transaction). Before a version is destroyed,
+   * `keys destroy-retired` moves every live fact to the current key (stats rebuild).
+   */
   async function factKeys(service: ServiceCode, subject: FactSubject, id: string) {
     const current = await keyring.currentSubkeys(service);
-    const all = [statisticsFactKey(current.statisticsKey, subject, id)];
-    for (let version = current.version - 1; version >= 1; version -= 1) {
-      const older = await keyring.subkeys(service, version).catch(() => undefined);
-      if (older) all.push(statisticsFactKey(older.statisticsKey, subject, id));
-    }
+    const others = (await keyring.allSubkeys(service)).filter(
+      (subkeys) => subkeys.version !== current.version,
+    );
+    const all = [current, ...others].map((subkeys) =>
+      statisticsFactKey(subkeys.statisticsKey, subject, id),
+    );
     return { current: all[0]!, all };
   }
 

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newStaff, type Staff } from '../support/case-work.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/**
+ * What `npm run security:scan` found (docs/security-scan.md): a NUL byte, which PostgreSQL
+ * refuses in text, in the sign-in user name or an access-log filter reached the database and
+ * answered 500. It must be refused as a bad request, before any query, and the server must
+ * stay healthy.
+ */
+describe('hostile characters found by the scanners', () => {
+  let t: TestApp;
+  let auditor: Staff;
+  beforeAll(async () => {
+    t = await startTestApp();
+    auditor = await newStaff(t, 'auditor');
+  });
+  afterAll(() => t?.close());
+
+  it.each(['a\u0000b', 'admin\u0000', 'x\u001by'])(
+    'refuses a control character in the sign-in user name with 400 (%j)',
+    async (username) => {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password: 'irrelevant password' },
+      });
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json().error).toBe('invalid_request');
+    },
+  );
+
+  it.each([
+    '/api/audit?actor=a%00',
+    '/api/audit?action=case.view%00',
+    `/api/audit?actor=%2Fe%00&caseNumber=BU-2026-0001`,
+    '/api/audit/export?format=csv&actor=a%00',
+    '/api/audit/export?format=json&action=a%00b',
+    "/api/audit?actor=x'%20OR%201=1--",
+  ])('refuses %s with 400, not 500', async (url) => {
+    const response = await auditor.http('GET', url);
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.body).not.toMatch(/stack|prisma|postgres|byte sequence/i);
+  });
+
+  it('still filters by user name (any case), user id and action name', async () => {
+    const byName = await auditor.http(
+      'GET',
+      `/api/audit?actor=${auditor.username.toUpperCase()}&action=auth.login`,
+    );
+    expect(byName.statusCode, byName.body).toBe(200);
+    expect(byName.json().events.length).toBeGreaterThan(0);
+    expect(byName.json().events.every((e: { action: string }) => e.action === 'auth.login')).toBe(
+      true,
+    );
+    const byId = await auditor.http('GET', `/api/audit?actor=${auditor.user.id}`);
+    expect(byId.statusCode, byId.body).toBe(200);
+    expect(byId.json().events.length).toBeGreaterThan(0);
+    const health = await t.app.inject({ method: 'GET', url: '/api/health' });
+    expect(health.statusCode).toBe(200);
+  });
+});
