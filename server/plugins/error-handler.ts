@@ -25,6 +25,15 @@ export const errorHandlerPlugin = fp(
           message: publicClientMessage(status),
         });
       }
+      if (isUnstorableValue(error)) {
+        // A safety net behind the schemas: PostgreSQL refused a value of the request itself.
+        request.log.warn({ err: { type: error.name } }, 'value the database cannot store');
+        return reply.status(400).send({
+          error: 'invalid_request',
+          message:
+            'The request holds a character or value that cannot be stored (e.g. a NUL byte).',
+        });
+      }
       if (isDatabaseUnavailable(error)) {
         request.log.error({ err: { type: error.name, code: error.code } }, 'database unavailable');
         return reply.status(503).send({
@@ -92,4 +101,13 @@ function isDatabaseUnavailable(error: {
   return /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|the database system is (starting|shutting) up/i.test(
     error.message ?? '',
   );
+}
+
+// PostgreSQL's answers to values it cannot take: NUL or invalid characters in text, text too
+// long for its column, a malformed literal. They come from the request, so they are a 400.
+const UNSTORABLE_CODES = new Set(['22021', '22P05', '22001', '22P02']);
+
+function isUnstorableValue(error: { cause?: unknown }): boolean {
+  const cause = error.cause as { kind?: string; code?: string } | undefined;
+  return cause?.kind === 'postgres' && cause.code !== undefined && UNSTORABLE_CODES.has(cause.code);
 }

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app.ts';
 import { newStaff, type Staff } from '../support/case-work.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { createTestDatabase } from '../support/test-cluster.ts';
+import { testConfig } from '../support/test-config.ts';
 
 /**
  * What `npm run security:scan` found (docs/security-scan.md): a NUL byte, which PostgreSQL
@@ -58,5 +61,25 @@ describe('hostile characters found by the scanners', () => {
     expect(byId.json().events.length).toBeGreaterThan(0);
     const health = await t.app.inject({ method: 'GET', url: '/api/health' });
     expect(health.statusCode).toBe(200);
+  });
+});
+
+describe('a value PostgreSQL cannot store that slips past a schema', () => {
+  it('is answered 400 invalid_request by the error handler, not 500', async () => {
+    const database = await createTestDatabase();
+    const app = await buildApp(testConfig({ databaseUrl: database.appUrl }));
+    // A route as a future one might be written: a text value straight into a query.
+    app.get('/api/probe-unstorable', { config: { access: 'public', audit: 'none' } }, async () => ({
+      found: await app.repositories.users.findByUsername('a\u0000b'),
+    }));
+    try {
+      const response = await app.inject({ method: 'GET', url: '/api/probe-unstorable' });
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json()).toMatchObject({ error: 'invalid_request' });
+      expect(response.body).not.toContain('UTF8'); // nothing of the driver's message
+    } finally {
+      await app.close();
+      await database.drop();
+    }
   });
 });
