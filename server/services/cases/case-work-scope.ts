@@ -45,16 +45,17 @@ export function requireService(service: ServiceCode, owner: ServiceCode, what: s
 }
 
 /**
- * Every case-work call runs through here: in one transaction scoped to the actor's service
- * (repositories filter by it and row-level security enforces it), with its access-log event
- * written in the same transaction. Failures are recorded too, outside the rolled-back
- * transaction: a missing record (404), a refusal (403) and a ciphertext that does not
- * decrypt — which never falls back to anything and answers 500 `record_unreadable`.
+ * One scoped call: a transaction scoped to `service` (repositories filter by it and row-level
+ * security enforces it), with its access-log event written in the same transaction. Failures
+ * are recorded too, outside the rolled-back transaction: a missing record (404), a refusal
+ * (403, and 409 when `deniesConflicts`) and a ciphertext that does not decrypt — which never
+ * falls back to anything and answers 500 `record_unreadable`. Case work and the lifecycle
+ * (erasure, legal hold, export) share it.
  */
-export function createCaseWorkScope(deps: {
+export function createScopedRunner(deps: {
   transact: ScopedTransaction;
   audit: AuditLog;
-  clock: Clock;
+  deniesConflicts?: boolean;
 }) {
   const { transact, audit } = deps;
 
@@ -69,7 +70,10 @@ export function createCaseWorkScope(deps: {
       await record('denied', 'not_found');
       return new AppError('not_found', error.message);
     }
-    if (error instanceof AppError && error.status === 403) {
+    if (
+      error instanceof AppError &&
+      (error.status === 403 || (deps.deniesConflicts === true && error.status === 409))
+    ) {
       await record('denied', error.code);
       return error;
     }
@@ -88,6 +92,32 @@ export function createCaseWorkScope(deps: {
     return error;
   }
 
+  return async function runScoped<T>(
+    context: RequestContext,
+    service: ServiceCode,
+    event: CaseWorkEvent,
+    work: (client: DbClient, service: ServiceCode, event: CaseWorkEvent) => Promise<T>,
+  ): Promise<T> {
+    const target = { ...event };
+    try {
+      return await transact(service, async (client) => {
+        const result = await work(client, service, target);
+        await audit.record(context, { ...target, outcome: 'allowed' }, client);
+        return result;
+      });
+    } catch (error) {
+      throw await recordFailure(context, target, error);
+    }
+  };
+}
+
+/** Every case-work call runs through here, as a counsellor of the actor's service. */
+export function createCaseWorkScope(deps: {
+  transact: ScopedTransaction;
+  audit: AuditLog;
+  clock: Clock;
+}) {
+  const runScoped = createScopedRunner(deps);
   return {
     clock: deps.clock,
 
@@ -105,17 +135,7 @@ export function createCaseWorkScope(deps: {
       event: CaseWorkEvent,
       work: (client: DbClient, service: ServiceCode, event: CaseWorkEvent) => Promise<T>,
     ): Promise<T> {
-      const service = this.serviceOf(context);
-      const target = { ...event };
-      try {
-        return await transact(service, async (client) => {
-          const result = await work(client, service, target);
-          await audit.record(context, { ...target, outcome: 'allowed' }, client);
-          return result;
-        });
-      } catch (error) {
-        throw await recordFailure(context, target, error);
-      }
+      return runScoped(context, this.serviceOf(context), event, work);
     },
   };
 }

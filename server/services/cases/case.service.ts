@@ -42,7 +42,8 @@ export function slotView(slot: {
   };
 }
 
-function personView(record: CaseRecord): PersonView {
+/** The person of a case as the API shows it (case view, subject-access export). */
+export function personView(record: CaseRecord): PersonView {
   const s = record.sealed;
   return {
     pseudonym: s.pseudonym,

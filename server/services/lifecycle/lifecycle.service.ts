@@ -33,6 +33,7 @@ import type {
 import type { RequestContext } from '../actor.ts';
 import type { CaseWorkEvent } from '../cases/case-work-scope.ts';
 import { berlinDay, missing } from '../cases/case-work-scope.ts';
+import { personView } from '../cases/case.service.ts';
 import type { LifecycleScope } from './lifecycle-scope.ts';
 
 const NO_SUCH_CASE = 'No such case.';
@@ -223,17 +224,7 @@ export function createLifecycleService(deps: {
         closingReason: s.closingReason,
         assignedCounsellor: record.assignedCounsellor,
         coCounsellor: record.coCounsellor,
-        person: {
-          pseudonym: s.pseudonym,
-          name: s.realName,
-          dateOfBirth: s.dateOfBirth,
-          phone: s.phone,
-          email: s.email,
-          address: s.address,
-          preferredLanguage: s.preferredLanguage,
-          interpreterNeeded: s.interpreterNeeded,
-          safeContact: s.safeContact,
-        },
+        person: personView(record),
         summary: s.summary,
         exitPhase: record.exitPhase,
         riskLevel: record.riskLevel,
