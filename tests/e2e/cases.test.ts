@@ -384,6 +384,45 @@ describe('case work in the browser', () => {
     expect(requestedUrls.some((url) => url.includes('Vertretung'))).toBe(false);
   });
 
+  it('exports everything about the person for a subject-access request; a colleague needs a reason (axe: export)', async () => {
+    await page.goto(`${server.baseUrl}/cases/${caseId}`);
+    await page.getByTestId('case-export-link').click();
+    const document = page.getByTestId('export-document');
+    await document.waitFor(POLL);
+    const text = (await document.textContent()) ?? '';
+    expect(text).toContain(caseNumber);
+    expect(text).toContain(PSEUDONYM);
+    expect(text).toContain(REAL_NAME);
+    expect(text).toContain(COURT_FILE);
+    await expectNoSeriousViolations(page);
+
+    const colleague = await newUser(server.app, systemClock, {
+      role: 'counsellor',
+      service: 'backup',
+      totp: true,
+    });
+    const other = await newPage();
+    await signIn(other, colleague);
+    await other.goto(`${server.baseUrl}/cases/${caseId}/export`);
+    await other.getByTestId('access-reason').waitFor();
+    expect(await other.getByTestId('export-document').count()).toBe(0);
+    await other.getByTestId('access-reason-text').fill('Auskunftsersuchen der Person, Vertretung');
+    await other.getByTestId('access-reason-submit').click();
+    await other.getByTestId('export-document').waitFor(POLL);
+    expect(await other.getByTestId('export-document').textContent()).toContain(PSEUDONYM);
+    await other.close();
+    const { withClient } = await import('../../server/database/pg-client.ts');
+    const exports = await withClient(server.database.superuserUrl, (client) =>
+      client.query(
+        `SELECT actor_id, reason FROM audit_events WHERE action = 'case.export' AND outcome = 'allowed' ORDER BY seq`,
+      ),
+    );
+    expect(exports.rows.map((row) => row.actor_id)).toEqual([
+      expect.any(String),
+      colleague.user.id,
+    ]);
+  });
+
   it('a ComeBack counsellor records a prevention contact and a training and sees them listed (axe: prevention)', async () => {
     // A colleague of the ComeBack counsellor above (a TOTP step is good for one sign-in only).
     const counsellor = await newUser(server.app, systemClock, {
