@@ -8,23 +8,12 @@
  *
  *   BENCH_CASES=100000 npm run bench:lifecycle
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { formatVerifierKey, generateCheckpointSigner, initCrypto } from '../../crypto/index.ts';
+import { formatVerifierKey, generateCheckpointSigner } from '../../crypto/index.ts';
 import { restoredChecks } from '../../server/cli/backup-commands.ts';
 import { systemClock } from '../../server/clock.ts';
 import { createAuditLog } from '../../server/services/audit-log.ts';
-import {
-  APP_LOGIN_ROLE,
-  ensureDatabase,
-  ensureRoles,
-  OWNER_ROLE,
-  roleUrl,
-} from '../../server/database/database-roles.ts';
-import { startEmbeddedPostgres } from '../../server/database/embedded-postgres.ts';
-import { applyMigrations } from '../../server/database/migrate.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { createDatabase } from '../../server/database/prisma-client.ts';
 import { inServiceScope } from '../../server/database/service-scope.ts';
@@ -40,6 +29,7 @@ import {
 import { createBlindIndexRotationRepository } from '../../server/repositories/keys/blind-index-rotation.repository.ts';
 import type { RequestContext } from '../../server/services/actor.ts';
 import { createBackupService } from '../../server/services/backup/backup.service.ts';
+import { startBenchDatabase } from './support/bench-database.ts';
 import { createKeyRotationService } from '../../server/services/keys/key-rotation.service.ts';
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
@@ -53,25 +43,13 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * ite
 const BIRDS = ['Amsel', 'Bussard', 'Dohle', 'Eisvogel', 'Falke', 'Kranich', 'Lerche', 'Meise'];
 const NAMES = ['Anna Müller', 'Kemal Yılmaz', 'Olga Nowak', 'Jan Becker', 'Elif Demir'];
 
-await initCrypto();
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-bench-lifecycle-'));
-fs.chmodSync(scratch, 0o711);
-const cluster = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'data'), log: () => {} });
+const bench = await startBenchDatabase('bench-lifecycle');
 try {
-  const passwords = { owner: 'bench-owner', app: 'bench-app' };
-  await withClient(cluster.superuserUrl(), async (client) => {
-    await ensureRoles(client, passwords);
-    await ensureDatabase(client, 'bench');
-    await ensureDatabase(client, 'restored');
-    await ensureDatabase(client, 'verify');
-  });
-  const url = (role: string, password: string, db: string) =>
-    roleUrl(cluster.port, role, password, db);
-  const ownerUrl = url(OWNER_ROLE, passwords.owner, 'bench');
-  const appUrl = url(APP_LOGIN_ROLE, passwords.app, 'bench');
-  await applyMigrations(ownerUrl);
+  const { ownerUrl, appUrl, scratch } = bench;
+  const restoredDb = await bench.emptyDatabase('restored');
+  const verifyDb = await bench.emptyDatabase('verify');
 
-  const masterKey = new Uint8Array(randomBytes(32));
+  const masterKey = new Uint8Array(bench.masterKey);
   const db = createDatabase({ url: appUrl, poolMax: PARALLEL_BATCHES + 2 });
   const fields = createFieldCrypto(createKeyring(masterKey, createKeyRepository(db)));
   const cases = createCaseRepository(fields);
@@ -170,7 +148,7 @@ try {
   log(`backup written in ${backupSeconds.toFixed(1)} s`);
 
   const restoreStarted = process.hrtime.bigint();
-  const restored = await backups.restore(CLI, url(OWNER_ROLE, passwords.owner, 'restored'), file);
+  const restored = await backups.restore(CLI, restoredDb.ownerUrl, file);
   const restoreSeconds = seconds(restoreStarted);
   log(`restored in ${restoreSeconds.toFixed(1)} s`);
 
@@ -183,8 +161,8 @@ try {
   const report = await backups.verify(
     file,
     {
-      ownerUrl: url(OWNER_ROLE, passwords.owner, 'verify'),
-      appUrl: url(APP_LOGIN_ROLE, passwords.app, 'verify'),
+      ownerUrl: verifyDb.ownerUrl,
+      appUrl: verifyDb.appUrl,
       drop: async () => {},
     },
     restoredChecks(masterKey, publicKeyFile),
@@ -212,6 +190,5 @@ try {
   console.error('[bench:lifecycle] failed:', error);
   process.exitCode = 1;
 } finally {
-  await cluster.stop();
-  fs.rmSync(scratch, { recursive: true, force: true });
+  await bench.stop();
 }

@@ -21,6 +21,8 @@ export interface BenchDatabase {
   appUrl: string;
   superuserUrl: string;
   masterKey: Buffer;
+  /** A further, empty database on the same cluster (restore targets), with its role URLs. */
+  emptyDatabase(name: string): Promise<{ ownerUrl: string; appUrl: string }>;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,13 @@ export async function startBenchDatabase(name: string): Promise<BenchDatabase> {
     appUrl: roleUrl(cluster.port, APP_LOGIN_ROLE, passwords.app, 'bench'),
     superuserUrl: cluster.superuserUrl('bench'),
     masterKey: randomBytes(32),
+    emptyDatabase: async (database) => {
+      await withClient(cluster.superuserUrl(), (client) => ensureDatabase(client, database));
+      return {
+        ownerUrl: roleUrl(cluster.port, OWNER_ROLE, passwords.owner, database),
+        appUrl: roleUrl(cluster.port, APP_LOGIN_ROLE, passwords.app, database),
+      };
+    },
     stop: async () => {
       await cluster.stop();
       fs.rmSync(scratch, { recursive: true, force: true });
