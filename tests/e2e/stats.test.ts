@@ -320,6 +320,56 @@ describe('team lead statistics in the browser', () => {
     await expect.poll(titleOf, POLL).toBe('Statistik');
   });
 
+  it('erases a case on request from the erasure page; a case on legal hold is refused (axe)', async () => {
+    const http = await newCounsellor();
+    const made = async (pseudonym: string) => {
+      const created = await http('POST', '/api/cases', { person: { pseudonym } });
+      expect(created.statusCode, created.body).toBe(201);
+      return created.json() as { id: string; caseNumber: string };
+    };
+    const held = await made('Rotkehlchen Sperre');
+    const held2 = await http('POST', `/api/cases/${held.id}/legal-hold`, {
+      reason: 'Strafverfahren läuft noch',
+    });
+    expect(held2.statusCode, held2.body).toBe(200);
+    const doomed = await made('Rotkehlchen Auskunft');
+
+    const menuEntry = page.locator('nav[aria-label="Hauptnavigation"] a[href="/erasure"]');
+    expect(await menuEntry.textContent()).toBe('Löschung');
+    await menuEntry.click();
+    await page.getByTestId('erasure-form').waitFor(POLL);
+    await expectNoSeriousViolations();
+    const erase = async (caseNumber: string) => {
+      await page.getByLabel('Fallnummer').fill(caseNumber.toLowerCase());
+      await page.getByLabel('Rechtsgrund').selectOption('art17_request');
+      await page.getByTestId('erasure-review').click();
+      const dialog = page.getByRole('alertdialog');
+      expect(await dialog.getByTestId('confirm-action').textContent()).toContain(
+        'Endgültig löschen',
+      );
+      await dialog.getByTestId('confirm-action').click();
+    };
+
+    await erase(held.caseNumber);
+    await expect
+      .poll(() => page.getByRole('alertdialog').textContent(), POLL)
+      .toContain('Löschsperre');
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Abbrechen' }).click();
+    expect((await http('GET', `/api/cases/${held.id}`)).statusCode).toBe(200);
+
+    await erase(doomed.caseNumber);
+    const certificate = page.getByTestId('deletion-certificate');
+    await certificate.waitFor(POLL);
+    const text = (await certificate.textContent()) ?? '';
+    expect(text).toContain(doomed.caseNumber);
+    expect(text).toContain('request.art17_request');
+    expect(text).not.toContain('Rotkehlchen');
+    expect((await http('GET', `/api/cases/${doomed.id}`)).statusCode).toBe(404);
+
+    await page.goto(`${server.baseUrl}/stats`);
+    await page.getByTestId('stats-table').first().waitFor(POLL);
+  });
+
   it('opens the printable annual report: tables with codes, no app frame on paper (axe)', async () => {
     await page.getByTestId('stats-report-link').click();
     await expect.poll(titleOf, POLL).toBe(`BackUp – Monitoring ${YEAR}`);

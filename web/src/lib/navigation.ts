@@ -1,7 +1,8 @@
 import type { Role, Service } from './api/types';
 
 export interface NavItem {
-  path: '/cases' | '/appointments' | '/prevention' | '/stats' | '/audit' | '/admin/users';
+  path:
+    '/cases' | '/appointments' | '/prevention' | '/stats' | '/erasure' | '/audit' | '/admin/users';
   /** i18n key of the link text. */
   label: string;
   /** i18n key of the one-line explanation on the start page. */
@@ -25,6 +26,11 @@ const statistics: NavItem = {
   label: 'nav.statistics',
   description: 'nav.statisticsDescription',
 };
+const erasure: NavItem = {
+  path: '/erasure',
+  label: 'nav.erasure',
+  description: 'nav.erasureDescription',
+};
 const auditLog: NavItem = {
   path: '/audit',
   label: 'nav.auditLog',
@@ -42,7 +48,7 @@ const users: NavItem = {
  */
 export const NAV_ITEMS_BY_ROLE: Readonly<Record<Role, readonly NavItem[]>> = {
   counsellor: [cases, appointments, prevention],
-  team_lead: [statistics],
+  team_lead: [statistics, erasure],
   auditor: [auditLog],
   admin: [users],
 };
