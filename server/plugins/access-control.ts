@@ -90,6 +90,7 @@ export const accessControlPlugin = fp(
         return deny(request, new AppError('forbidden', 'Your role may not do this.'), 'forbidden');
       }
       if (now - (session.lastSeenAt ?? 0) > TOUCH_INTERVAL_MS) session.lastSeenAt = now;
+      request.context.accessReason = accessReasonHeader(request.headers['x-access-reason']);
     });
   },
   { name: 'access-control', dependencies: ['session'] },
@@ -129,4 +130,30 @@ function csrfTokenValid(request: FastifyRequest): boolean {
   const token = request.headers['x-csrf-token'];
   const secret = request.session.csrfSecret;
   return typeof token === 'string' && secret !== undefined && csrfTokens.verify(secret, token);
+}
+
+/**
+ * A counsellor's reason for opening a case not assigned to them travels in the header
+ * `x-access-reason`, percent-encoded (headers are Latin-1 only), so that it never appears in a
+ * URL or a log line. Read once here for every route; the case-work scope decides where it is
+ * needed (services/cases/case-work-scope.ts, openCase).
+ */
+export function accessReasonHeader(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (Array.isArray(header) || header.length > 2000) {
+    throw new AppError(
+      'invalid_request',
+      'Send one x-access-reason header of at most 500 characters.',
+    );
+  }
+  let reason: string;
+  try {
+    reason = decodeURIComponent(header).trim();
+  } catch {
+    throw new AppError('invalid_request', 'x-access-reason must be percent-encoded UTF-8.');
+  }
+  if (reason.length > 500) {
+    throw new AppError('invalid_request', 'The access reason may have at most 500 characters.');
+  }
+  return reason || undefined;
 }

@@ -69,18 +69,17 @@ export function createCaseWork(deps: {
   // Statistics facts, kept up to date by the services on every write (SECURITY.md, Statistics).
   const facts = createStatsFactsRepository(deps.keyring);
   const transact = createScopedTransaction(db);
-  const scope = createCaseWorkScope({ transact, audit, clock });
   const cases = createCaseRepository(fields);
+  const scope = createCaseWorkScope({ transact, audit, clock, cases });
   const staff = createStaffRepository(db);
   const appointments = createAppointmentRepository(fields);
   const accompaniments = createAccompanimentRepository(fields);
   const exitPhases = createExitPhaseRepository(fields);
   return {
     cases: createCaseService({ scope, cases, staff, accompaniments, exitPhases, facts }),
-    notes: createNoteService({ scope, cases, notes: createNoteRepository(fields), staff, facts }),
+    notes: createNoteService({ scope, notes: createNoteRepository(fields), staff, facts }),
     backup: createBackupService({
       scope,
-      cases,
       incidents: createIncidentRepository(fields),
       accompaniments,
       claims: createClaimRepository(fields),

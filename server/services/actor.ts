@@ -13,4 +13,9 @@ export interface RequestContext {
   actor: Actor | null;
   clientAddress: string | null;
   requestId: string;
+  /**
+   * Why a counsellor opens a case not assigned to them (header `x-access-reason`, decoded);
+   * every call on such a case needs one (case-work-scope.ts, openCase).
+   */
+  accessReason?: string;
 }

@@ -372,6 +372,12 @@ describe('case work in the browser', () => {
     await other.getByTestId('access-reason-submit').click();
     await expect.poll(titleOf(other), POLL).toBe(caseNumber);
     await expectNoSeriousViolations(other);
+    // The case's tabs ask the server again; the page sends the same reason with each.
+    await other.getByTestId('tab-notes').click();
+    await other.getByTestId('note-list').waitFor(POLL);
+    expect(await other.locator('[data-testid=note] .body').first().textContent()).toContain(
+      'Rückruf vereinbart',
+    );
     const { withClient } = await import('../../server/database/pg-client.ts');
     const events = await withClient(server.database.superuserUrl, (client) =>
       client.query(
@@ -381,6 +387,14 @@ describe('case work in the browser', () => {
       ),
     );
     expect(events.rows.at(-1)).toEqual({ reason: 'unassigned', encrypted: true, plain: 0 });
+    const notesRead = await withClient(server.database.superuserUrl, (client) =>
+      client.query(
+        `SELECT reason, detail IS NOT NULL AS encrypted FROM audit_events
+          WHERE action = 'note.list' AND actor_id = $1 AND outcome = 'allowed'`,
+        [colleague.user.id],
+      ),
+    );
+    expect(notesRead.rows).toEqual([{ reason: 'unassigned', encrypted: true }]);
     expect(requestedUrls.some((url) => url.includes('Vertretung'))).toBe(false);
   });
 

@@ -3,6 +3,7 @@ import { withClient } from '../../server/database/pg-client.ts';
 import {
   auditEvents,
   expectStatus,
+  lastAuditSeq,
   newCase,
   newCounsellor,
   newStaff,
@@ -101,7 +102,66 @@ describe('GET /api/cases/:id for a case not assigned to the reader', () => {
         400,
       ).error,
     ).toBe('invalid_request');
+    const before = await lastAuditSeq(t);
     expect(expectStatus(await open(colleague, 'x'.repeat(501)), 400).error).toBe('invalid_request');
+    // Refused before the case was touched: no event carries a reason, none shows the case.
+    const after = await withClient(t.database.superuserUrl, (client) =>
+      client.query(
+        `SELECT action, outcome, detail IS NOT NULL AS with_detail, case_number
+           FROM audit_events WHERE seq > $1`,
+        [String(before)],
+      ),
+    );
+    expect(after.rows.filter((row) => row.with_detail || row.case_number)).toEqual([]);
+  });
+
+  it('asks for the reason on every route about the case, reads and writes alike', async () => {
+    // The case page's tabs, edits and additions: each answers 403 without a reason and works
+    // with one, and every use is an event with the reason kept encrypted.
+    const at = `/api/cases/${caseRef.id}`;
+    const calls: [method: 'GET' | 'POST' | 'PATCH', url: string, body?: object][] = [
+      ['GET', `${at}/notes`],
+      ['POST', `${at}/notes`, { kind: 'phone_call', body: 'Rückruf als Vertretung' }],
+      ['PATCH', at, { anonymous: false }],
+      ['GET', `${at}/appointments`],
+      ['GET', `${at}/incidents`],
+      ['GET', `${at}/accompaniments`],
+      ['GET', `${at}/compensation-claims`],
+      ['GET', `${at}/referrals`],
+      ['GET', `${at}/legal-hold`],
+      ['GET', `${at}/export`],
+    ];
+    for (const [method, url, body] of calls) {
+      const refused = expectStatus(await colleague.http(method, url, body), 403);
+      expect(refused.error, `${method} ${url}`).toBe('access_reason_required');
+      const since = await lastAuditSeq(t);
+      const allowed = await colleague.http(method, url, body, {
+        'x-access-reason': encodeURIComponent(REASON),
+      });
+      expect(allowed.statusCode, `${method} ${url}: ${allowed.body}`).toBeLessThan(300);
+      const written = await withClient(t.database.superuserUrl, (client) =>
+        client.query(
+          `SELECT reason, detail IS NOT NULL AS encrypted, case_number,
+                  position(convert_to('Vertretung', 'UTF8') IN coalesce(detail, ''::bytea)) AS plain
+             FROM audit_events WHERE seq > $1 AND actor_id = $2 AND outcome = 'allowed'`,
+          [String(since), colleague.user.id],
+        ),
+      );
+      expect(written.rows, `${method} ${url}`).toEqual([
+        {
+          reason: expect.stringMatching(/^unassigned(\|[a-z_]+:?[\w,]*)?$/),
+          encrypted: true,
+          case_number: caseRef.caseNumber,
+          plain: 0,
+        },
+      ]);
+    }
+    // The assigned counsellor needs none anywhere.
+    for (const [method, url, body] of calls) {
+      expect((await owner.http(method, url, body)).statusCode, `${method} ${url}`).toBeLessThan(
+        300,
+      );
+    }
   });
 
   it('never lets the other service see the case, reason or not', async () => {

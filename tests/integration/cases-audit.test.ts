@@ -7,6 +7,7 @@ import {
   lastAuditSeq,
   newCase,
   newCounsellor,
+  withReason,
   startCaseWorkApp,
   type CaseWorkApp,
   type Staff,
@@ -20,7 +21,7 @@ beforeAll(async () => {
   t = await startCaseWorkApp();
   anna = await newCounsellor(t, 'backup');
   clara = await newCounsellor(t, 'comeback');
-  david = await newCounsellor(t, 'comeback');
+  david = withReason(await newCounsellor(t, 'comeback'), 'Vier-Augen-Prüfung'); // a colleague of clara's
 });
 afterAll(() => t.close());
 

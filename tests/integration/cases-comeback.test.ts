@@ -9,6 +9,7 @@ import {
   startCaseWorkApp,
   type CaseWorkApp,
   type Staff,
+  withReason,
 } from '../support/case-work.ts';
 
 let t: CaseWorkApp;
@@ -19,7 +20,8 @@ beforeAll(async () => {
   t = await startCaseWorkApp();
   t.clock.set(new Date('2026-11-23T09:00:00Z'));
   clara = await newCounsellor(t, 'comeback');
-  david = await newCounsellor(t, 'comeback');
+  // A colleague: the second pair of eyes on clara's cases, with a reason for opening them.
+  david = withReason(await newCounsellor(t, 'comeback'), 'Vier-Augen-Prüfung');
   anna = await newCounsellor(t, 'backup');
 });
 afterAll(() => t.close());

@@ -10,6 +10,7 @@ import {
   expectStatus,
   newCase,
   newCounsellor,
+  withReason,
   startCaseWorkApp,
   type CaseWorkApp,
   type Staff,
@@ -97,7 +98,7 @@ beforeAll(async () => {
   anna = await newCounsellor(t, 'backup');
   ben = await newCounsellor(t, 'backup');
   clara = await newCounsellor(t, 'comeback');
-  david = await newCounsellor(t, 'comeback');
+  david = withReason(await newCounsellor(t, 'comeback'), 'Vier-Augen-Prüfung'); // a colleague of clara's
 });
 afterAll(() => t.close());
 

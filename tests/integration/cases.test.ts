@@ -9,6 +9,7 @@ import {
   startCaseWorkApp,
   type CaseWorkApp,
   type Staff,
+  withReason,
 } from '../support/case-work.ts';
 
 let t: CaseWorkApp;
@@ -392,7 +393,7 @@ describe('notes', () => {
     );
     t.clock.advance(60_000);
     const second = expectStatus(
-      await ben.http('POST', `/api/cases/${own.id}/notes`, {
+      await withReason(ben).http('POST', `/api/cases/${own.id}/notes`, {
         kind: 'counselling_session',
         body: 'Erstgespräch',
       }),
@@ -419,7 +420,7 @@ describe('notes', () => {
       201,
     );
     const amendment = expectStatus(
-      await ben.http('POST', `/api/cases/${own.id}/notes/${original.id}/amendments`, {
+      await withReason(ben).http('POST', `/api/cases/${own.id}/notes/${original.id}/amendments`, {
         body: 'Korrektur: zwei Riegel',
       }),
       201,

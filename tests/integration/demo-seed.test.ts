@@ -380,11 +380,18 @@ describe('casework demo seed', () => {
             ),
           );
           if (view.summary) shown.push(view.summary);
-          const notes = expectStatus(await http('GET', `/api/cases/${item.id}/notes`), 200);
+          const notes = expectStatus(
+            await http('GET', `/api/cases/${item.id}/notes`, undefined, {
+              'x-access-reason': reason,
+            }),
+            200,
+          );
           shown.push(...notes.notes.map((note: { body: string }) => note.body));
           if (username === 'demo-backup-1') {
             const acc = expectStatus(
-              await http('GET', `/api/cases/${item.id}/accompaniments`),
+              await http('GET', `/api/cases/${item.id}/accompaniments`, undefined, {
+                'x-access-reason': reason,
+              }),
               200,
             );
             for (const record of acc.accompaniments) {

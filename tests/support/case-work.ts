@@ -96,6 +96,19 @@ export async function newStaff(
   return { ...user, http: asUser(t.app, session) };
 }
 
+/**
+ * The same user acting on a colleague's case: every request carries a reason
+ * (`x-access-reason`), as the server asks for one on cases not assigned to them.
+ */
+export function withReason(who: Staff, reason = 'Vertretung im Team'): Staff {
+  const header = { 'x-access-reason': encodeURIComponent(reason) };
+  return {
+    ...who,
+    http: (method, url, payload, headers = {}) =>
+      who.http(method, url, payload, { ...header, ...headers }),
+  };
+}
+
 export const newCounsellor = (t: Pick<TestApp, 'app' | 'clock'>, service: ServiceCode) =>
   newStaff(t, 'counsellor', service);
 

@@ -81,6 +81,9 @@ export interface CaseHeader {
   closedOn: string | null;
   exitPhase: ExitPhase | null;
   riskLevel: RiskLevel | null;
+  /** Who the case is assigned to: a colleague opening it must give a reason (issue 6). */
+  assignedCounsellorId: string;
+  coCounsellorId: string | null;
 }
 
 export interface CaseRecord extends CaseHeader {
@@ -153,6 +156,8 @@ interface HeaderRow {
   closed_on: Date | null;
   exit_phase: ExitPhase | null;
   risk_level: RiskLevel | null;
+  header_assigned_id: string;
+  header_co_id: string | null;
 }
 
 interface NextRow {
@@ -178,7 +183,8 @@ export interface CasePage {
 
 const HEADER_COLUMNS = Prisma.sql`c.id, c.service::text AS service, c.case_number,
   c.status::text AS status, c.anonymous, c.opened_on, c.closed_on,
-  c.exit_phase::text AS exit_phase, c.risk_level::text AS risk_level`;
+  c.exit_phase::text AS exit_phase, c.risk_level::text AS risk_level,
+  c.assigned_counsellor_id::text AS header_assigned_id, c.co_counsellor_id::text AS header_co_id`;
 
 /** The case's next scheduled appointment (a lateral join on `c`). */
 const nextAppointmentJoin = (now: Date) => Prisma.sql`
@@ -201,6 +207,8 @@ function toHeader(row: HeaderRow): CaseHeader {
     closedOn: fromOptionalDateColumn(row.closed_on),
     exitPhase: row.exit_phase,
     riskLevel: row.risk_level,
+    assignedCounsellorId: row.header_assigned_id,
+    coCounsellorId: row.header_co_id,
   };
 }
 

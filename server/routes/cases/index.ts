@@ -1,4 +1,3 @@
-import { AppError } from '../../errors/app-error.ts';
 import Type from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
@@ -34,20 +33,6 @@ const tags = ['cases'];
 export const AccessReasonHeaders = Type.Object({
   'x-access-reason': Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
 });
-
-export function accessReason(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  let reason: string;
-  try {
-    reason = decodeURIComponent(header);
-  } catch {
-    throw new AppError('invalid_request', 'x-access-reason must be percent-encoded UTF-8.');
-  }
-  if (reason.trim().length > 500) {
-    throw new AppError('invalid_request', 'The access reason may have at most 500 characters.');
-  }
-  return reason;
-}
 
 export default async function caseRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -120,12 +105,7 @@ export default async function caseRoutes(app: FastifyInstance) {
         response: { 200: CaseView, ...errorResponses(400, 403, 404, 500) },
       },
     },
-    (request) =>
-      cases.get(
-        request.context,
-        request.params.id,
-        accessReason(request.headers['x-access-reason']),
-      ),
+    (request) => cases.get(request.context, request.params.id),
   );
 
   routes.patch(

@@ -12,7 +12,7 @@ import {
   SubjectAccessExport,
 } from '../../schemas/lifecycle.schema.ts';
 import { COUNSELLORS_ONLY, SMALL_BODY_LIMIT } from '../case-work-access.ts';
-import { accessReason, AccessReasonHeaders } from '../cases/index.ts';
+import { AccessReasonHeaders } from '../cases/index.ts';
 
 const tags = ['lifecycle'];
 const TEAM_LEADS_ONLY = { access: ['team_lead'], audit: 'event' } as const;
@@ -36,12 +36,7 @@ export default async function lifecycleRoutes(app: FastifyInstance) {
         response: { 200: LegalHoldView, ...errorResponses(400, 403, 404, 500) },
       },
     },
-    (request) =>
-      lifecycle.legalHold(
-        request.context,
-        request.params.id,
-        accessReason(request.headers['x-access-reason']),
-      ),
+    (request) => lifecycle.legalHold(request.context, request.params.id),
   );
 
   routes.post(
@@ -91,12 +86,7 @@ export default async function lifecycleRoutes(app: FastifyInstance) {
         response: { 200: SubjectAccessExport, ...errorResponses(400, 403, 404, 500) },
       },
     },
-    (request) =>
-      lifecycle.exportCase(
-        request.context,
-        request.params.id,
-        accessReason(request.headers['x-access-reason']),
-      ),
+    (request) => lifecycle.exportCase(request.context, request.params.id),
   );
 
   routes.post(

@@ -21,8 +21,9 @@ import {
   missing,
   type CaseWorkEvent,
   type CaseWorkScope,
+  addReason,
 } from '../cases/case-work-scope.ts';
-import { NO_SUCH_CASE, slotView } from '../cases/case.service.ts';
+import { slotView } from '../cases/case.service.ts';
 
 const NO_SUCH_APPOINTMENT = 'No such appointment.';
 const DAY_MS = 86_400_000;
@@ -78,14 +79,13 @@ export function createAppointmentService(deps: {
 
   /** A linked case must be one of this service (404 like any other missing case). */
   async function linkedCase(
+    context: RequestContext,
     service: ServiceCode,
     caseId: string | null,
     client: DbClient,
     event: CaseWorkEvent,
   ) {
-    if (caseId === null) return;
-    const header = (await cases.findHeader(service, caseId, client)) ?? missing(NO_SUCH_CASE);
-    event.caseNumber = header.caseNumber;
+    if (caseId !== null) await scope.openCase(context, service, caseId, client, event);
   }
 
   async function counsellor(service: ServiceCode, id: string, client: DbClient) {
@@ -147,7 +147,7 @@ export function createAppointmentService(deps: {
           event.targetId = caseNumbersTarget(
             shown.flatMap((a) => (a.case ? [a.case.caseNumber] : [])),
           );
-          event.reason = `shown:${shown.length}`;
+          addReason(event, `shown:${shown.length}`);
           return { appointments: shown, truncated: found.truncated };
         },
       );
@@ -158,8 +158,7 @@ export function createAppointmentService(deps: {
         context,
         { action: 'appointment.list', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          const header = (await cases.findHeader(service, caseId, client)) ?? missing(NO_SUCH_CASE);
-          event.caseNumber = header.caseNumber;
+          await scope.openCase(context, service, caseId, client, event);
           const found = await appointments.list(
             service,
             {
@@ -203,7 +202,7 @@ export function createAppointmentService(deps: {
           const counsellorId = input.counsellorId ?? context.actor!.userId;
           await counsellor(service, counsellorId, client);
           const caseId = input.caseId ?? null;
-          await linkedCase(service, caseId, client, event);
+          await linkedCase(context, service, caseId, client, event);
           const id = await appointments.create(
             service,
             {
@@ -242,7 +241,8 @@ export function createAppointmentService(deps: {
           if (patch.counsellorId !== undefined) {
             await counsellor(service, patch.counsellorId, client);
           }
-          if (patch.caseId !== undefined) await linkedCase(service, patch.caseId, client, event);
+          if (patch.caseId !== undefined)
+            await linkedCase(context, service, patch.caseId, client, event);
           const changes: Partial<AppointmentFields> = {
             counsellorId: patch.counsellorId,
             caseId: patch.caseId,
@@ -254,7 +254,7 @@ export function createAppointmentService(deps: {
             note: patch.note,
           };
           await appointments.update(service, id, changes, client);
-          event.reason = `changed:${Object.keys(patch).sort().join(',')}`;
+          addReason(event, `changed:${Object.keys(patch).sort().join(',')}`);
           return saved(service, id, client);
         },
       );

@@ -8,7 +8,6 @@ import type {
   ClaimRepository,
   ReferralRepository,
 } from '../../repositories/case-work/backup-records.repository.ts';
-import type { CaseRepository } from '../../repositories/case-work/case.repository.ts';
 import type {
   IncidentRecord,
   IncidentRepository,
@@ -39,8 +38,8 @@ import {
   requireService,
   type CaseWorkEvent,
   type CaseWorkScope,
+  addReason,
 } from './case-work-scope.ts';
-import { NO_SUCH_CASE } from './case.service.ts';
 
 const NO_SUCH_INCIDENT = 'No such incident.';
 const invalid = (message: string) => new AppError('invalid_request', message);
@@ -103,7 +102,6 @@ function claimView(record: ClaimRecord): ClaimView {
  */
 export function createBackupService(deps: {
   scope: CaseWorkScope;
-  cases: CaseRepository;
   incidents: IncidentRepository;
   accompaniments: AccompanimentRepository;
   claims: ClaimRepository;
@@ -111,19 +109,19 @@ export function createBackupService(deps: {
   staff: StaffRepository;
   facts: StatsFactRecorder;
 }) {
-  const { scope, cases, incidents, accompaniments, claims, referrals, staff, facts } = deps;
+  const { scope, incidents, accompaniments, claims, referrals, staff, facts } = deps;
   const today = () => berlinDay(scope.clock.now());
 
   /** The case of this service (404 otherwise), which must be a BackUp case. */
   async function backupCase(
+    context: RequestContext,
     service: ServiceCode,
     caseId: string,
     what: string,
     client: DbClient,
     event: CaseWorkEvent,
   ) {
-    const header = (await cases.findHeader(service, caseId, client)) ?? missing(NO_SUCH_CASE);
-    event.caseNumber = header.caseNumber;
+    const header = await scope.openCase(context, service, caseId, client, event);
     requireService(service, 'backup', what);
     return header;
   }
@@ -154,7 +152,7 @@ export function createBackupService(deps: {
         async (client, service, event) => {
           requireService(service, 'backup', 'Incidents');
           const found = await incidents.list(service, filter, { limit, offset }, client);
-          event.reason = `shown:${found.incidents.length}`;
+          addReason(event, `shown:${found.incidents.length}`);
           event.targetId = caseNumbersTarget(
             found.incidents.flatMap((incident) => incident.cases.map((c) => c.caseNumber)),
           );
@@ -196,7 +194,7 @@ export function createBackupService(deps: {
           event.targetId = id;
           await facts.record(service, 'incident', id, client);
           for (const caseId of caseIds) {
-            if (!(await cases.findHeader(service, caseId, client))) missing(NO_SUCH_CASE);
+            await scope.openCase(context, service, caseId, client, event);
             await incidents.link(service, caseId, id, client);
           }
           return incidentView((await incidents.findById(service, id, client))!);
@@ -222,7 +220,7 @@ export function createBackupService(deps: {
           });
           await incidents.update(service, id, patch, client);
           await facts.record(service, 'incident', id, client);
-          event.reason = `changed:${Object.keys(patch).sort().join(',')}`;
+          addReason(event, `changed:${Object.keys(patch).sort().join(',')}`);
           return incidentView((await incidents.findById(service, id, client))!);
         },
       );
@@ -233,7 +231,7 @@ export function createBackupService(deps: {
         context,
         { action: 'incident.list', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await backupCase(service, caseId, 'Incidents', client, event);
+          await backupCase(context, service, caseId, 'Incidents', client, event);
           const found = await incidents.listForCase(service, caseId, client);
           return { incidents: found.map(summaryView) };
         },
@@ -246,7 +244,7 @@ export function createBackupService(deps: {
         context,
         { action: 'incident.link', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await backupCase(service, caseId, 'Incidents', client, event);
+          await backupCase(context, service, caseId, 'Incidents', client, event);
           if (!(await incidents.exists(service, incidentId, client))) missing(NO_SUCH_INCIDENT);
           await incidents.link(service, caseId, incidentId, client);
         },
@@ -258,7 +256,7 @@ export function createBackupService(deps: {
         context,
         { action: 'incident.unlink', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await backupCase(service, caseId, 'Incidents', client, event);
+          await backupCase(context, service, caseId, 'Incidents', client, event);
           if (!(await incidents.unlink(service, caseId, incidentId, client))) {
             missing('This incident is not linked to the case.');
           }
@@ -271,7 +269,7 @@ export function createBackupService(deps: {
         context,
         { action: 'accompaniment.list', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await backupCase(service, caseId, 'Accompaniments', client, event);
+          await backupCase(context, service, caseId, 'Accompaniments', client, event);
           const found = await accompaniments.list(service, caseId, client);
           return { accompaniments: found.map(accompanimentView) };
         },
@@ -287,7 +285,7 @@ export function createBackupService(deps: {
         context,
         { action: 'accompaniment.create', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await backupCase(service, caseId, 'Accompaniments', client, event);
+          await backupCase(context, service, caseId, 'Accompaniments', client, event);
           const created = await accompaniments.create(
             service,
             caseId,
@@ -319,12 +317,12 @@ export function createBackupService(deps: {
         context,
         { action: 'accompaniment.update', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await backupCase(service, caseId, 'Accompaniments', client, event);
+          await backupCase(context, service, caseId, 'Accompaniments', client, event);
           if (!(await accompaniments.update(service, caseId, id, patch, client))) {
             missing('No such accompaniment in this case.');
           }
           await facts.record(service, 'accompaniment', id, client);
-          event.reason = `changed:${Object.keys(patch).sort().join(',')}`;
+          addReason(event, `changed:${Object.keys(patch).sort().join(',')}`);
           return accompanimentView((await accompaniments.find(service, caseId, id, client))!);
         },
       );
@@ -335,7 +333,7 @@ export function createBackupService(deps: {
         context,
         { action: 'claim.list', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await backupCase(service, caseId, 'Compensation claims', client, event);
+          await backupCase(context, service, caseId, 'Compensation claims', client, event);
           return { claims: (await claims.list(service, caseId, client)).map(claimView) };
         },
       );
@@ -350,7 +348,7 @@ export function createBackupService(deps: {
         context,
         { action: 'claim.create', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await backupCase(service, caseId, 'Compensation claims', client, event);
+          await backupCase(context, service, caseId, 'Compensation claims', client, event);
           checkClaimDates(input.filedOn ?? null, input.decidedOn ?? null);
           const created = await claims.create(
             service,
@@ -379,7 +377,7 @@ export function createBackupService(deps: {
         context,
         { action: 'claim.update', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await backupCase(service, caseId, 'Compensation claims', client, event);
+          await backupCase(context, service, caseId, 'Compensation claims', client, event);
           const current =
             (await claims.find(service, caseId, id, client)) ??
             missing('No such claim in this case.');
@@ -388,7 +386,7 @@ export function createBackupService(deps: {
             patch.decidedOn === undefined ? current.decidedOn : patch.decidedOn,
           );
           await claims.update(service, caseId, id, patch, client);
-          event.reason = `changed:${Object.keys(patch).sort().join(',')}`;
+          addReason(event, `changed:${Object.keys(patch).sort().join(',')}`);
           return claimView((await claims.find(service, caseId, id, client))!);
         },
       );
@@ -399,7 +397,7 @@ export function createBackupService(deps: {
         context,
         { action: 'referral.list', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await backupCase(service, caseId, 'Referrals', client, event);
+          await backupCase(context, service, caseId, 'Referrals', client, event);
           const found = await referrals.list(service, caseId, client);
           const names = await staff.usernames(
             found.map((record) => record.createdById),
@@ -434,7 +432,7 @@ export function createBackupService(deps: {
         context,
         { action: 'referral.create', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await backupCase(service, caseId, 'Referrals', client, event);
+          await backupCase(context, service, caseId, 'Referrals', client, event);
           if (input.consentOn > input.referredOn) {
             throw invalid('consentOn cannot be after referredOn: consent comes first.');
           }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DecryptionError, FieldTypeError, KeyShreddedError } from '../../../crypto/index.ts';
 import type { Clock } from '../../clock.ts';
 import type { DbClient } from '../../database/db-client.ts';
@@ -6,6 +7,7 @@ import type { ServiceCode } from '../../generated/prisma/enums.ts';
 import type { ScopedTransaction } from '../../repositories/case-work/sealed-fields.ts';
 import type { RequestContext } from '../actor.ts';
 import type { AuditLog } from '../audit-log.ts';
+import type { CaseHeader } from '../../repositories/case-work/case.repository.ts';
 
 /** The access-log event a case-work call writes; `work` may fill in the target it found. */
 export interface CaseWorkEvent {
@@ -27,6 +29,9 @@ export interface CaseWorkEvent {
 export class RecordMissing extends Error {
   override name = 'RecordMissing';
 }
+
+/** The one answer for a case that is missing or the other service's. */
+export const NO_SUCH_CASE = 'No such case.';
 
 export const missing = (message: string): never => {
   throw new RecordMissing(message);
@@ -111,15 +116,81 @@ export function createScopedRunner(deps: {
   };
 }
 
+/**
+ * Adds a reason code to the call's event, after one already there (`unassigned|changed:…`):
+ * what a colleague changed keeps the mark that they were not assigned.
+ */
+export function addReason(event: CaseWorkEvent, code: string): void {
+  event.reason = event.reason ? `${event.reason}|${code}` : code;
+}
+
+/** The case lookups the access rule needs (repositories/case-work/case.repository.ts). */
+export interface CaseAccessRepository {
+  findHeader(service: ServiceCode, id: string, client: DbClient): Promise<CaseHeader | null>;
+  sealAccessReason(
+    service: ServiceCode,
+    caseId: string,
+    eventId: string,
+    reason: string,
+    client: DbClient,
+  ): Promise<{ ciphertext: Uint8Array<ArrayBuffer>; digest: Uint8Array<ArrayBuffer> }>;
+}
+
+/**
+ * The rule for every call on one case (issue 6): a counsellor the case is not assigned to (nor
+ * as co-counsellor) must say why (`x-access-reason`, else 403 access_reason_required); the
+ * reason goes, encrypted under the case key, into the call's access-log event. A case of the
+ * other service, or none, is RecordMissing (404). Answers the case's header.
+ */
+export async function openCase(
+  cases: CaseAccessRepository,
+  context: RequestContext,
+  service: ServiceCode,
+  caseId: string,
+  client: DbClient,
+  event: CaseWorkEvent,
+): Promise<CaseHeader> {
+  const header = (await cases.findHeader(service, caseId, client)) ?? missing(NO_SUCH_CASE);
+  event.caseNumber = header.caseNumber;
+  const actor = context.actor?.userId;
+  if (header.assignedCounsellorId === actor || header.coCounsellorId === actor) return header;
+  if (!context.accessReason) {
+    throw new AppError(
+      'access_reason_required',
+      'This case is not assigned to you. Say briefly why you open it; the reason is kept for the auditors.',
+    );
+  }
+  event.reason = 'unassigned';
+  event.id = randomUUID();
+  event.detail = await cases.sealAccessReason(
+    service,
+    caseId,
+    event.id,
+    context.accessReason,
+    client,
+  );
+  return header;
+}
+
 /** Every case-work call runs through here, as a counsellor of the actor's service. */
 export function createCaseWorkScope(deps: {
   transact: ScopedTransaction;
   audit: AuditLog;
   clock: Clock;
+  cases: CaseAccessRepository;
 }) {
   const runScoped = createScopedRunner(deps);
   return {
     clock: deps.clock,
+
+    /** A case of the caller's service, under the access rule (see openCase). */
+    openCase: (
+      context: RequestContext,
+      service: ServiceCode,
+      caseId: string,
+      client: DbClient,
+      event: CaseWorkEvent,
+    ) => openCase(deps.cases, context, service, caseId, client, event),
 
     /** The actor's service: counsellors always have one (checked again here, never trusted). */
     serviceOf(context: RequestContext): ServiceCode {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { DbClient } from '../../database/db-client.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { ServiceCode } from '../../generated/prisma/enums.ts';
@@ -24,9 +23,14 @@ import type {
 } from '../../schemas/cases.schema.ts';
 import type { StaffRef } from '../../schemas/case-work.schema.ts';
 import type { RequestContext } from '../actor.ts';
-import { berlinDay, caseNumbersTarget, missing, type CaseWorkScope } from './case-work-scope.ts';
-
-export const NO_SUCH_CASE = 'No such case.';
+import {
+  berlinDay,
+  caseNumbersTarget,
+  missing,
+  type CaseWorkScope,
+  addReason,
+  NO_SUCH_CASE,
+} from './case-work-scope.ts';
 
 export function slotView(slot: {
   id: string;
@@ -194,34 +198,15 @@ export function createCaseService(deps: {
     /**
      * Opening a case not assigned to the reader (nor as co-counsellor) needs a short reason,
      * which the access log keeps, encrypted under the case key, for the auditors (issue 6).
+     * The rule is checked before anything of the case is decrypted.
      */
-    async get(context: RequestContext, id: string, accessReason?: string): Promise<CaseView> {
+    async get(context: RequestContext, id: string): Promise<CaseView> {
       return scope.run(
         context,
         { action: 'case.view', targetType: 'case', targetId: id },
         async (client, service, event) => {
-          const record = await load(service, id, client, event);
-          const reader = context.actor!.userId;
-          const assigned =
-            record.assignedCounsellor.id === reader || record.coCounsellor?.id === reader;
-          if (!assigned) {
-            if (!accessReason?.trim()) {
-              throw new AppError(
-                'access_reason_required',
-                'This case is not assigned to you. Say briefly why you open it; the reason is kept for the auditors.',
-              );
-            }
-            event.reason = 'unassigned';
-            event.id = randomUUID();
-            event.detail = await cases.sealAccessReason(
-              service,
-              id,
-              event.id,
-              accessReason.trim(),
-              client,
-            );
-          }
-          return caseView(record);
+          await scope.openCase(context, service, id, client, event);
+          return caseView(await load(service, id, client, event));
         },
       );
     },
@@ -303,8 +288,7 @@ export function createCaseService(deps: {
         context,
         { action: 'case.update', targetType: 'case', targetId: id },
         async (client, service, event) => {
-          const current = (await cases.findHeader(service, id, client)) ?? missing(NO_SUCH_CASE);
-          event.caseNumber = current.caseNumber;
+          const current = await scope.openCase(context, service, id, client, event);
           const sealed: CaseSealedValues = {
             ...(patch.person ? personSealed(patch.person) : {}),
             summary: patch.summary,
@@ -367,7 +351,7 @@ export function createCaseService(deps: {
           if (record.coCounsellor && record.coCounsellor.id === record.assignedCounsellor.id) {
             throw invalid('The co-counsellor must be someone other than the assigned counsellor.');
           }
-          event.reason = `changed:${changedFields(patch).join(',')}`;
+          addReason(event, `changed:${changedFields(patch).join(',')}`);
           return caseView(record);
         },
       );

@@ -27,8 +27,8 @@ import {
   requireService,
   type CaseWorkEvent,
   type CaseWorkScope,
+  addReason,
 } from './case-work-scope.ts';
-import { NO_SUCH_CASE } from './case.service.ts';
 
 const invalid = (message: string) => new AppError('invalid_request', message);
 const ENDING_PHASES = new Set(['closing', 'breaking_off']);
@@ -50,14 +50,14 @@ export function createComebackService(deps: {
   const today = () => berlinDay(scope.clock.now());
 
   async function comebackCase(
+    context: RequestContext,
     service: ServiceCode,
     caseId: string,
     what: string,
     client: DbClient,
     event: CaseWorkEvent,
   ) {
-    const header = (await cases.findHeader(service, caseId, client)) ?? missing(NO_SUCH_CASE);
-    event.caseNumber = header.caseNumber;
+    const header = await scope.openCase(context, service, caseId, client, event);
     requireService(service, 'comeback', what);
     return header;
   }
@@ -104,7 +104,7 @@ export function createComebackService(deps: {
         context,
         { action: 'exit_phase.list', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          const header = await comebackCase(service, caseId, 'Exit phases', client, event);
+          const header = await comebackCase(context, service, caseId, 'Exit phases', client, event);
           const history = await exitPhases.list(service, caseId, client);
           const ref = await staffNames(
             history.map((change) => change.createdById),
@@ -136,7 +136,7 @@ export function createComebackService(deps: {
         context,
         { action: 'exit_phase.change', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          const header = await comebackCase(service, caseId, 'Exit phases', client, event);
+          const header = await comebackCase(context, service, caseId, 'Exit phases', client, event);
           if (ENDING_PHASES.has(input.phase) && !input.reason) {
             throw invalid(`The phase ${input.phase} needs a reason.`);
           }
@@ -181,7 +181,14 @@ export function createComebackService(deps: {
         context,
         { action: 'risk.list', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          const header = await comebackCase(service, caseId, 'Risk assessments', client, event);
+          const header = await comebackCase(
+            context,
+            service,
+            caseId,
+            'Risk assessments',
+            client,
+            event,
+          );
           const records = await risks.list(service, caseId, client);
           return { currentLevel: header.riskLevel, assessments: await riskViews(records, client) };
         },
@@ -201,7 +208,14 @@ export function createComebackService(deps: {
         context,
         { action: 'risk.assess', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          const header = await comebackCase(service, caseId, 'Risk assessments', client, event);
+          const header = await comebackCase(
+            context,
+            service,
+            caseId,
+            'Risk assessments',
+            client,
+            event,
+          );
           const assessedOn = input.assessedOn ?? today();
           if (assessedOn > today()) throw invalid('assessedOn cannot be in the future.');
           if (await risks.hasPending(service, caseId, client)) {
@@ -231,7 +245,7 @@ export function createComebackService(deps: {
             throw new AppError('conflict', 'Another change of the risk level was just proposed.');
           }
           await facts.record(service, 'risk', id, client);
-          event.reason = unchanged ? 'level_unchanged' : 'awaiting_confirmation';
+          addReason(event, unchanged ? 'level_unchanged' : 'awaiting_confirmation');
           return oneRisk(service, caseId, id, client);
         },
       );
@@ -252,7 +266,7 @@ export function createComebackService(deps: {
           targetId: caseId,
         },
         async (client, service, event) => {
-          await comebackCase(service, caseId, 'Risk assessments', client, event);
+          await comebackCase(context, service, caseId, 'Risk assessments', client, event);
           const assessment =
             (await risks.findHeader(service, caseId, assessmentId, client)) ??
             missing('No such risk assessment in this case.');

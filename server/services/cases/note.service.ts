@@ -1,14 +1,12 @@
 import type { DbClient } from '../../database/db-client.ts';
 import type { NoteKind } from '../../generated/prisma/enums.ts';
-import type { CaseRepository } from '../../repositories/case-work/case.repository.ts';
 import type { NoteRecord, NoteRepository } from '../../repositories/case-work/note.repository.ts';
 import type { Page } from '../../repositories/case-work/sealed-fields.ts';
 import type { StaffRepository } from '../../repositories/case-work/staff.repository.ts';
 import type { StatsFactRecorder } from '../../repositories/stats/stats-facts.repository.ts';
 import type { NoteView } from '../../schemas/cases.schema.ts';
 import type { RequestContext } from '../actor.ts';
-import { missing, type CaseWorkScope, type CaseWorkEvent } from './case-work-scope.ts';
-import { NO_SUCH_CASE } from './case.service.ts';
+import { missing, type CaseWorkScope } from './case-work-scope.ts';
 
 /**
  * Notes are append-only: a correction is a new note that references the one it corrects
@@ -17,12 +15,11 @@ import { NO_SUCH_CASE } from './case.service.ts';
  */
 export function createNoteService(deps: {
   scope: CaseWorkScope;
-  cases: CaseRepository;
   notes: NoteRepository;
   staff: StaffRepository;
   facts: StatsFactRecorder;
 }) {
-  const { scope, cases, notes, staff, facts } = deps;
+  const { scope, notes, staff, facts } = deps;
 
   async function views(records: NoteRecord[], client: DbClient): Promise<NoteView[]> {
     const names = await staff.usernames(
@@ -40,24 +37,13 @@ export function createNoteService(deps: {
     }));
   }
 
-  async function caseOf(
-    service: Parameters<CaseRepository['findHeader']>[0],
-    caseId: string,
-    client: DbClient,
-    event: CaseWorkEvent,
-  ) {
-    const header = (await cases.findHeader(service, caseId, client)) ?? missing(NO_SUCH_CASE);
-    event.caseNumber = header.caseNumber;
-    return header;
-  }
-
   return {
     async list(context: RequestContext, caseId: string, page: Page) {
       return scope.run(
         context,
         { action: 'note.list', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await caseOf(service, caseId, client, event);
+          await scope.openCase(context, service, caseId, client, event);
           const found = await notes.list(service, caseId, page, client);
           return { notes: await views(found.notes, client), total: found.total, ...page };
         },
@@ -73,7 +59,7 @@ export function createNoteService(deps: {
         context,
         { action: 'note.create', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await caseOf(service, caseId, client, event);
+          await scope.openCase(context, service, caseId, client, event);
           const note = await notes.create(
             service,
             caseId,
@@ -96,7 +82,7 @@ export function createNoteService(deps: {
         context,
         { action: 'note.amend', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await caseOf(service, caseId, client, event);
+          await scope.openCase(context, service, caseId, client, event);
           const original =
             (await notes.kindOf(service, caseId, noteId, client)) ??
             missing('No such note in this case.');

@@ -501,7 +501,13 @@ function comebackSteps(
               safetyMeasures: text.measures,
             }),
           );
-          await deps.comeback.decideRisk(as(other)(), caseId(), proposed.id, 'confirmed');
+          // The second counsellor is not assigned to the case: confirming needs a reason.
+          await deps.comeback.decideRisk(
+            { ...as(other)(), accessReason: 'Vier-Augen-Prüfung der Gefährdungseinschätzung' },
+            caseId(),
+            proposed.id,
+            'confirmed',
+          );
         });
       }
     }

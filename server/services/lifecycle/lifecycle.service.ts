@@ -32,11 +32,10 @@ import type {
 } from '../../schemas/lifecycle.schema.ts';
 import type { RequestContext } from '../actor.ts';
 import type { CaseWorkEvent } from '../cases/case-work-scope.ts';
-import { berlinDay, missing } from '../cases/case-work-scope.ts';
+import { berlinDay, missing, NO_SUCH_CASE, openCase } from '../cases/case-work-scope.ts';
 import { personView } from '../cases/case.service.ts';
 import type { LifecycleScope } from './lifecycle-scope.ts';
 
-const NO_SUCH_CASE = 'No such case.';
 const SERVICES: readonly ServiceCode[] = ['backup', 'comeback'];
 /** Far enough to hold every appointment a case can have. */
 const ALL_TIME = { from: new Date('1900-01-01T00:00:00Z'), to: new Date('3000-01-01T00:00:00Z') };
@@ -114,38 +113,6 @@ export function createLifecycleService(deps: {
     const found = (await lifecycle.assignment(service, caseId, client)) ?? missing(NO_SUCH_CASE);
     event.caseNumber = found.caseNumber;
     return found;
-  }
-
-  /**
-   * The rule for reading a case (services/cases/case.service.ts): a counsellor the case is not
-   * assigned to says why, and the reason is kept, encrypted under the case key, in the event.
-   */
-  async function requireReadAccess(
-    context: RequestContext,
-    service: ServiceCode,
-    caseId: string,
-    accessReason: string | undefined,
-    client: DbClient,
-    event: CaseWorkEvent,
-  ) {
-    const found = await caseOf(service, caseId, client, event);
-    const reader = context.actor!.userId;
-    if (found.assignedCounsellorId === reader || found.coCounsellorId === reader) return;
-    if (!accessReason?.trim()) {
-      throw new AppError(
-        'access_reason_required',
-        'This case is not assigned to you. Say briefly why you open it; the reason is kept for the auditors.',
-      );
-    }
-    event.reason = 'unassigned';
-    event.id = randomUUID();
-    event.detail = await deps.cases.sealAccessReason(
-      service,
-      caseId,
-      event.id,
-      accessReason.trim(),
-      client,
-    );
   }
 
   async function requireAssigned(
@@ -314,17 +281,13 @@ export function createLifecycleService(deps: {
   }
 
   return {
-    async legalHold(
-      context: RequestContext,
-      caseId: string,
-      accessReason?: string,
-    ): Promise<LegalHoldView> {
+    async legalHold(context: RequestContext, caseId: string): Promise<LegalHoldView> {
       return scope.run(
         context,
         ['counsellor'],
         { action: 'case.legal_hold.view', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await requireReadAccess(context, service, caseId, accessReason, client, event);
+          await openCase(deps.cases, context, service, caseId, client, event);
           return holdView(await lifecycle.findHold(service, caseId, client));
         },
       );
@@ -441,17 +404,13 @@ export function createLifecycleService(deps: {
     },
 
     /** GDPR Art. 15: everything stored about the person of the case, decrypted. */
-    async exportCase(
-      context: RequestContext,
-      caseId: string,
-      accessReason?: string,
-    ): Promise<SubjectAccessExport> {
+    async exportCase(context: RequestContext, caseId: string): Promise<SubjectAccessExport> {
       return scope.run(
         context,
         ['counsellor'],
         { action: 'case.export', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await requireReadAccess(context, service, caseId, accessReason, client, event);
+          await openCase(deps.cases, context, service, caseId, client, event);
           const data = await gather(service, caseId, client);
           return {
             exportedAt: clock.now().toISOString(),

@@ -6,6 +6,7 @@ import {
   NETWORK_ERROR,
   UNAVAILABLE_ERROR,
   setClientHooks,
+  forgetAccessReasons,
   setCsrfToken,
 } from './api/client';
 import type { SessionProblem } from './api/client';
@@ -169,6 +170,7 @@ class Session {
     this.status = { ...SIGNED_OUT_STATUS };
     this.loginNotice = reason;
     setCsrfToken(null);
+    forgetAccessReasons();
     void goto(resolve('/login'));
   }
 

@@ -86,6 +86,31 @@ export async function apiDownload(path: string): Promise<DownloadedFile> {
   return { blob, filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? null };
 }
 
+// The reasons a colleague gave for opening cases not assigned to them, for this page view
+// only (never stored): every request about such a case carries its reason, as the server
+// asks for one on each (403 access_reason_required otherwise).
+const accessReasons = new Map<string, string>();
+
+/** Remembers why the user opened this case, for the following requests about it. */
+export function rememberAccessReason(caseId: string, reason: string): void {
+  accessReasons.set(caseId, reason);
+}
+
+/** Forgets every given reason (sign-out, screen lock). */
+export function forgetAccessReasons(): void {
+  accessReasons.clear();
+}
+
+function accessReasonFor(path: string, body: unknown): string | undefined {
+  const inPath = /^\/api\/cases\/([0-9a-f-]{36})(?:[/?]|$)/.exec(path)?.[1];
+  const inBody =
+    body && typeof body === 'object' && 'caseId' in body && typeof body.caseId === 'string'
+      ? body.caseId
+      : undefined;
+  const caseId = inPath ?? inBody;
+  return caseId === undefined ? undefined : accessReasons.get(caseId);
+}
+
 async function send(
   method: Method,
   path: string,
@@ -93,7 +118,12 @@ async function send(
   accept = 'application/json',
   extraHeaders: Record<string, string> = {},
 ): Promise<Response> {
-  const headers: Record<string, string> = { ...extraHeaders, accept };
+  const reason = accessReasonFor(path, body);
+  const headers: Record<string, string> = {
+    ...(reason ? { 'x-access-reason': encodeURIComponent(reason) } : {}),
+    ...extraHeaders,
+    accept,
+  };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
 
