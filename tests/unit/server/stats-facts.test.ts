@@ -4,7 +4,7 @@ import { getSodium } from '../../../crypto/sodium.ts';
 import { statisticsFactKey } from '../../../crypto/statistics-key.ts';
 import { ConfigError, loadConfig } from '../../../server/config/load-config.ts';
 import { durationRange } from '../../../server/repositories/stats/stats-facts.repository.ts';
-import { tableCsv } from '../../../server/services/stats/stats.service.ts';
+import { comebackFamilies, tableCsv } from '../../../server/services/stats/stats.service.ts';
 
 await initCrypto();
 
@@ -94,5 +94,32 @@ describe('tableCsv', () => {
       5,
     );
     expect(csv).toBe('offenceType,2026-Q1,2026-Q2,total\r\narson,<5,0,<5\r\ntotal,12,0,12\r\n');
+  });
+});
+
+describe('ComeBack endings and durations', () => {
+  it('share the number of exits as their total, not the sum of both tables', async () => {
+    // Ten exits in January 2026: six closings, four breaking off; all within three months.
+    const month = 202601;
+    const facts = {
+      caseCounts: async () => ({
+        openedClosed: [],
+        endings: [
+          { month, key: 'closing', value: 6 },
+          { month, key: 'breaking_off', value: 4 },
+        ],
+        durations: [{ month, key: '0-3m', value: 10 }],
+      }),
+      activityBreakdowns: async () => () => [],
+    };
+    const families = await comebackFamilies(facts as never, {} as never);
+    const exits = families.find((family) =>
+      family.tables.some((table) => table.id === 'endings_by_reason'),
+    )!;
+    expect(exits.tables.map((table) => table.id)).toEqual([
+      'endings_by_reason',
+      'durations_to_exit',
+    ]);
+    expect(exits.totals.get(month)).toBe(10);
   });
 });
