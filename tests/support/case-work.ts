@@ -133,11 +133,11 @@ export async function newCase(
   );
 }
 
-/** Rows per case-work table, read as the superuser (row-level security does not apply). */
+/** Rows per service table, read as the superuser (row-level security does not apply). */
 export async function countRows(t: TestApp): Promise<Record<string, number>> {
   return withClient(t.database.superuserUrl, async (client) => {
     const counts: Record<string, number> = {};
-    for (const table of CASE_WORK_TABLES) {
+    for (const table of SERVICE_TABLES) {
       const result = await client.query(`SELECT count(*)::int AS n FROM ${table}`);
       counts[table] = result.rows[0].n;
     }
@@ -145,11 +145,14 @@ export async function countRows(t: TestApp): Promise<Record<string, number>> {
   });
 }
 
-/** A digest of every row of every case-work table: equal digests, nothing was stored or changed. */
+/**
+ * A digest of every row of every service table (case work, legal holds, tombstones,
+ * statistics facts) and of the data keys: equal digests, nothing was stored or changed.
+ */
 export async function snapshot(t: TestApp): Promise<Record<string, string>> {
   return withClient(t.database.superuserUrl, async (client) => {
     const digests: Record<string, string> = {};
-    for (const table of CASE_WORK_TABLES) {
+    for (const table of [...SERVICE_TABLES, 'data_keys']) {
       const result = await client.query(
         `SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS digest
            FROM ${table} x`,
