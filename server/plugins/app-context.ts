@@ -103,7 +103,7 @@ export const appContextPlugin = fp(
 
     app.decorate('repositories', { health: createHealthRepository(db), sessions, users });
     app.decorate('services', {
-      auth: createAuthService({ users, audit, clock, totpPolicy: config.totp }),
+      auth: createAuthService({ users, sessions, audit, clock, totpPolicy: config.totp }),
       accounts,
       firstAdmin: createFirstAdminService({
         users,

@@ -25,8 +25,9 @@ export function createSessionRepository(db: Database) {
     },
 
     /** Ends every session of a user at once (disabled, password reset, second factor reset). */
-    async deleteForUser(userId: string): Promise<number> {
-      return (await db.session.deleteMany({ where: { userId } })).count;
+    async deleteForUser(userId: string, options: { except?: string } = {}): Promise<number> {
+      const keep = options.except === undefined ? {} : { id: { not: options.except } };
+      return (await db.session.deleteMany({ where: { userId, ...keep } })).count;
     },
 
     async deleteExpired(now: Date): Promise<number> {

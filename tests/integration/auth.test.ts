@@ -222,6 +222,21 @@ describe('sessions', () => {
     expect(planted.statusCode).toBe(401);
   });
 
+  it('ends the other sessions of a user who changes their password, keeping this one', async () => {
+    const user = await newUser(t.app, t.clock, { role: 'auditor', totp: true });
+    const here = await signIn(t.app, t.clock, user);
+    const elsewhere = await signIn(t.app, t.clock, user); // e.g. signed in by an attacker
+    const changed = await asUser(t.app, here)('POST', '/api/auth/password', {
+      currentPassword: user.password,
+      newPassword: 'Kormoran Leuchtfeuer Strandhafer 93',
+    });
+    expect(changed.statusCode, changed.body).toBe(204);
+    expect((await asUser(t.app, elsewhere)('GET', '/api/auth/me')).statusCode).toBe(401);
+    expect((await asUser(t.app, here)('GET', '/api/auth/me')).statusCode).toBe(200);
+    // Still a full session, its CSRF token included.
+    expect((await asUser(t.app, here)('POST', '/api/auth/lock', {})).statusCode).toBe(204);
+  });
+
   it('makes a session id useless after sign-out', async () => {
     const session = await signIn(t.app, t.clock, auditor);
     expect((await asUser(t.app, session)('POST', '/api/auth/logout', {})).statusCode).toBe(204);

@@ -13,6 +13,7 @@ import {
 } from '../../schemas/auth.schema.ts';
 import { EmptyBody, errorResponses, NoContent } from '../../schemas/common.schema.ts';
 import { signedInResponse } from './session-response.ts';
+import { hashSessionId } from '../../plugins/session.ts';
 
 const ALL_GATES = ['totp_enrollment', 'password_change', 'screen_locked'] as const;
 // Per client address, on top of the per-account lockout (SECURITY.md, brute force).
@@ -145,6 +146,7 @@ export default async function authRoutes(
         request.actor.userId,
         currentPassword,
         newPassword,
+        hashSessionId(request.session.sessionId),
       );
       return reply.status(204).send(null);
     },

@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.ts';
 import type { TotpPolicy } from '../../config/config.schema.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { UserRecord, UserRepository } from '../../repositories/user.repository.ts';
+import type { SessionRepository } from '../../repositories/session.repository.ts';
 import type { RequestContext } from '../actor.ts';
 import type { AuditLog } from '../audit-log.ts';
 import { hashPassword, needsRehash, timingDummyHash, verifyPassword } from './password-hashing.ts';
@@ -32,6 +33,7 @@ export function normaliseUsername(username: string): string {
 
 export function createAuthService(deps: {
   users: UserRepository;
+  sessions: SessionRepository;
   audit: AuditLog;
   clock: Clock;
   totpPolicy: TotpPolicy;
@@ -214,18 +216,30 @@ export function createAuthService(deps: {
       return user;
     },
 
-    async changePassword(context: RequestContext, userId: string, current: string, next: string) {
+    /**
+     * A new password ends every other session of the user (someone who knew the old one may
+     * be signed in elsewhere); `currentSession` (its id hash) stays signed in.
+     */
+    async changePassword(
+      context: RequestContext,
+      userId: string,
+      current: string,
+      next: string,
+      currentSession: string,
+    ) {
       const user = await this.confirmPassword(context, userId, current, 'auth.password_change');
       await assertAcceptablePassword(next, { username: user.username });
       if (await verifyPassword(user.passwordHash, next)) {
         throw new AppError('weak_password', 'The new password must differ from the current one.');
       }
       await users.setPassword(userId, await hashPassword(next), false);
+      const ended = await deps.sessions.deleteForUser(userId, { except: currentSession });
       await audit.record(context, {
         action: 'auth.password_change',
         outcome: 'allowed',
         targetType: 'user',
         targetId: userId,
+        reason: `other_sessions_ended:${ended}`,
       });
     },
   };
