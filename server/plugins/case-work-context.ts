@@ -77,7 +77,7 @@ export function createCaseWork(deps: {
   const exitPhases = createExitPhaseRepository(fields);
   return {
     cases: createCaseService({ scope, cases, staff, accompaniments, exitPhases, facts }),
-    notes: createNoteService({ scope, notes: createNoteRepository(fields), staff, facts }),
+    notes: createNoteService({ scope, notes: createNoteRepository(fields), staff, facts, clock }),
     backup: createBackupService({
       scope,
       incidents: createIncidentRepository(fields),

@@ -79,7 +79,13 @@ try {
           await notes.create(
             service,
             id,
-            { kind: 'phone_call', body, amendsNoteId: null, authorId: counsellors[service] },
+            {
+              kind: 'phone_call',
+              body,
+              amendsNoteId: null,
+              authorId: counsellors[service],
+              createdAt: new Date(),
+            },
             client,
           );
         }

@@ -562,7 +562,7 @@ describe('the facts the services keep', () => {
       await facts(
         `SELECT activity, kind, month FROM stats_activity_facts WHERE service = 'backup'`,
       ),
-    ).toEqual([{ activity: 'contact', kind: 'phone_call', month: 202611 }]);
+    ).toEqual([{ activity: 'contact', kind: 'phone_call', month: 202611 }]); // the test clock's month
   });
 
   it('keeps the facts of a case that is erased', async () => {

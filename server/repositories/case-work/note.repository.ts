@@ -24,6 +24,8 @@ export interface NewNote {
   body: string;
   amendsNoteId: string | null;
   authorId: string;
+  /** From the service's clock, so that statistics count the month the note was written. */
+  createdAt: Date;
 }
 
 /**
@@ -57,6 +59,7 @@ export function createNoteRepository(fields: FieldCrypto) {
           body: sealed.body!,
           amendsNoteId: note.amendsNoteId,
           authorId: note.authorId,
+          createdAt: note.createdAt,
         },
         select: { createdAt: true },
       });

@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.ts';
 import type { DbClient } from '../../database/db-client.ts';
 import type { NoteKind } from '../../generated/prisma/enums.ts';
 import type { NoteRecord, NoteRepository } from '../../repositories/case-work/note.repository.ts';
@@ -18,8 +19,9 @@ export function createNoteService(deps: {
   notes: NoteRepository;
   staff: StaffRepository;
   facts: StatsFactRecorder;
+  clock: Clock;
 }) {
-  const { scope, notes, staff, facts } = deps;
+  const { scope, notes, staff, facts, clock } = deps;
 
   async function views(records: NoteRecord[], client: DbClient): Promise<NoteView[]> {
     const names = await staff.usernames(
@@ -63,7 +65,12 @@ export function createNoteService(deps: {
           const note = await notes.create(
             service,
             caseId,
-            { ...input, amendsNoteId: null, authorId: context.actor!.userId },
+            {
+              ...input,
+              amendsNoteId: null,
+              authorId: context.actor!.userId,
+              createdAt: clock.now(),
+            },
             client,
           );
           await facts.record(service, 'note', note.id, client);
@@ -94,6 +101,7 @@ export function createNoteService(deps: {
               body: input.body,
               amendsNoteId: noteId,
               authorId: context.actor!.userId,
+              createdAt: clock.now(),
             },
             client,
           );
