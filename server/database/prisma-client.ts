@@ -18,6 +18,9 @@ export function createDatabase(options: { url: string; poolMax: number }): Datab
     // A transaction the client lost track of (seen under load: Prisma's "Unknown transaction
     // status") would hold its connection and locks for ever; PostgreSQL ends it instead.
     idle_in_transaction_session_timeout: 30_000,
+    // The adapter reads every timestamptz as if its offset were +00:00, so a server whose
+    // TimeZone is Europe/Berlin would shift every time by an hour or two: sessions talk UTC.
+    options: '-c TimeZone=UTC',
   });
   return new PrismaClient({ adapter });
 }
