@@ -56,7 +56,9 @@ async function readPrivateFile(keyFile: string): Promise<string | undefined> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    throw new Error(`the audit signing key ${keyFile} cannot be read (${code})`);
+    throw new Error(`the audit signing key ${keyFile} cannot be read (${code})`, {
+      cause: error,
+    });
   }
   if ((mode & 0o077) !== 0) {
     throw new Error(
@@ -64,7 +66,9 @@ async function readPrivateFile(keyFile: string): Promise<string | undefined> {
     );
   }
   return fs.readFile(keyFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new Error(`the audit signing key ${keyFile} cannot be read (${error.code})`);
+    throw new Error(`the audit signing key ${keyFile} cannot be read (${error.code})`, {
+      cause: error,
+    });
   });
 }
 
