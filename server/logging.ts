@@ -49,7 +49,11 @@ export function stripQuery(url: string): string {
  * the message at the head of the stack, so only the stack's frames are kept.
  */
 export function loggableError(error: unknown): { type: string; code?: string; stack?: string } {
-  const { name, code, stack } = (error ?? {}) as { name?: unknown; code?: unknown; stack?: unknown };
+  const { name, code, stack } = (error ?? {}) as {
+    name?: unknown;
+    code?: unknown;
+    stack?: unknown;
+  };
   const frames =
     typeof stack === 'string'
       ? stack
