@@ -39,7 +39,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   if (known.CASEWORK_TRUST_PROXY_ADDRESSES && !env_.CASEWORK_TRUST_PROXY) {
-    throw new ConfigError('CASEWORK_TRUST_PROXY_ADDRESSES is set but CASEWORK_TRUST_PROXY is not true');
+    throw new ConfigError(
+      'CASEWORK_TRUST_PROXY_ADDRESSES is set but CASEWORK_TRUST_PROXY is not true',
+    );
   }
   if (env_.CASEWORK_SEALER_DATABASE_URL && !env_.DATABASE_URL) {
     throw new ConfigError('CASEWORK_SEALER_DATABASE_URL is set but DATABASE_URL is not');

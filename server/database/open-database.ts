@@ -49,7 +49,10 @@ export async function openDatabase(
   }
   try {
     await applyMigrations(opened.migrationUrl, { log: options.log });
-    await checkRequestRole(opened.url, config.database.url ? 'DATABASE_URL' : 'the embedded database');
+    await checkRequestRole(
+      opened.url,
+      config.database.url ? 'DATABASE_URL' : 'the embedded database',
+    );
   } catch (error) {
     await opened.close();
     throw error;

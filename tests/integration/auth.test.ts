@@ -93,7 +93,11 @@ describe('POST /api/auth/login', () => {
     });
 
     it('ignores forwarded headers from a peer that is not the configured proxy', async () => {
-      const response = await proxiedLogin('wrong password, spoofed address', '203.0.113.9', 'https');
+      const response = await proxiedLogin(
+        'wrong password, spoofed address',
+        '203.0.113.9',
+        'https',
+      );
       expect(response.statusCode).toBe(401);
       // The address is the peer's own, not the one it wrote into X-Forwarded-For.
       expect(await lastClientAddress()).toBe('203.0.113.9');

@@ -89,7 +89,7 @@ function copyWith(name: string, change: (bytes: Buffer) => Buffer): string {
  */
 function endOfLargestFrame(bytes: Buffer): number {
   let largest = { length: 0, end: 0 };
-  for (let at = 58 + 4 + bytes.readUInt32BE(58); at + 4 <= bytes.length; ) {
+  for (let at = 58 + 4 + bytes.readUInt32BE(58); at + 4 <= bytes.length;) {
     const end = at + 4 + bytes.readUInt32BE(at);
     if (end - at > largest.length) largest = { length: end - at, end };
     at = end;

@@ -120,8 +120,14 @@ describe('the privileges of every casework role', () => {
       .split('\n')
       .filter((line) => line !== '' && !line.startsWith('#'));
     expect(actual.length).toBeGreaterThan(50); // the query reads the catalogue, not nothing
-    expect(actual.filter((line) => !allowed.includes(line)), 'granted, not allowed').toEqual([]);
-    expect(allowed.filter((line) => !actual.includes(line)), 'allowed, not granted').toEqual([]);
+    expect(
+      actual.filter((line) => !allowed.includes(line)),
+      'granted, not allowed',
+    ).toEqual([]);
+    expect(
+      allowed.filter((line) => !actual.includes(line)),
+      'allowed, not granted',
+    ).toEqual([]);
   });
 });
 
@@ -136,9 +142,10 @@ describe('raw SQL as the request login', () => {
       'DELETE FROM data_keys',
       'TRUNCATE data_keys',
     ]) {
-      await expect(asRequest('backup', (c) => c.query(statement)), statement).rejects.toThrow(
-        /permission denied/,
-      );
+      await expect(
+        asRequest('backup', (c) => c.query(statement)),
+        statement,
+      ).rejects.toThrow(/permission denied/);
     }
   });
 
@@ -174,9 +181,10 @@ describe('raw SQL as the request login', () => {
       'DELETE FROM audit_events',
       'TRUNCATE audit_events',
     ]) {
-      await expect(asRequest(null, (c) => c.query(statement)), statement).rejects.toThrow(
-        /permission denied/,
-      );
+      await expect(
+        asRequest(null, (c) => c.query(statement)),
+        statement,
+      ).rejects.toThrow(/permission denied/);
     }
   });
 
@@ -187,9 +195,10 @@ describe('raw SQL as the request login', () => {
       'LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE',
       'LOCK TABLE audit_checkpoints IN SHARE ROW EXCLUSIVE MODE',
     ]) {
-      await expect(asRequest(null, (c) => c.query(statement)), statement).rejects.toThrow(
-        /permission denied/,
-      );
+      await expect(
+        asRequest(null, (c) => c.query(statement)),
+        statement,
+      ).rejects.toThrow(/permission denied/);
     }
     const sealer = new pg.Client({ connectionString: t.database.sealerUrl });
     await sealer.connect();
@@ -214,9 +223,10 @@ describe('raw SQL as the request login', () => {
       `UPDATE users SET username = 'someone-else'`,
       `UPDATE users SET id = gen_random_uuid()`,
     ]) {
-      await expect(asRequest(null, (c) => c.query(statement)), statement).rejects.toThrow(
-        /permission denied/,
-      );
+      await expect(
+        asRequest(null, (c) => c.query(statement)),
+        statement,
+      ).rejects.toThrow(/permission denied/);
     }
   });
 
