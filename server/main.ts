@@ -23,12 +23,12 @@ try {
 
   await loadMasterKey(config.masterKey, log);
   await ensureWebBuild(config.webDir, log);
-  if (config.audit.sealer === 'child' && config.database.url && !config.database.sealerUrl) {
+  database = await openDatabase(config, { log });
+  if (config.audit.sealer === 'child' && !database.sealerUrl) {
     throw new ConfigError(
       'DATABASE_URL is set and npm start runs the access-log sealer: set CASEWORK_SEALER_DATABASE_URL to its own login (README, "An external PostgreSQL"), or CASEWORK_AUDIT_SEALER=external',
     );
   }
-  database = await openDatabase(config, { log });
   // The sealer (its own process) and the app start side by side; both need only the database.
   sealer =
     config.audit.sealer === 'child'
