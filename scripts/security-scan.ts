@@ -27,6 +27,7 @@ import {
   ensureRoles,
   OWNER_ROLE,
   roleUrl,
+  SEALER_LOGIN_ROLE,
 } from '../server/database/database-roles.ts';
 import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
 import { applyMigrations } from '../server/database/migrate.ts';
@@ -126,6 +127,7 @@ try {
   const passwords = {
     owner: randomBytes(18).toString('base64url'),
     app: randomBytes(18).toString('base64url'),
+    sealer: randomBytes(18).toString('base64url'),
   };
   await withClient(cluster.superuserUrl(), async (client) => {
     await ensureRoles(client, passwords);
@@ -146,7 +148,7 @@ try {
   await ensureWebBuild(config.webDir, log);
   // As `npm start` runs it: the access log is sealed and verified at the end of the scan.
   sealer = await startSealerProcess({
-    databaseUrl: config.database.url!,
+    databaseUrl: roleUrl(cluster.port, SEALER_LOGIN_ROLE, passwords.sealer, 'scan'),
     signingKeyFile: config.audit.signingKeyFile,
     intervalSeconds: config.audit.checkpointIntervalSeconds,
     log,

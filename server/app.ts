@@ -92,9 +92,8 @@ export async function buildApp(
     referrerPolicy: { policy: 'no-referrer' },
     frameguard: { action: 'deny' },
     // HSTS only means something over TLS, which casework sees only behind a TLS proxy.
-    strictTransportSecurity: config.http.trustProxy
-      ? { maxAge: 31_536_000, includeSubDomains: true }
-      : false,
+    strictTransportSecurity:
+      config.http.trustProxy !== false ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   });
   await app.register(openApiPlugin);
@@ -128,7 +127,7 @@ export async function buildApp(
     clock,
     timeouts,
     masterKey,
-    behindTlsProxy: config.http.trustProxy,
+    behindTlsProxy: config.http.trustProxy !== false,
   });
   await app.register(accessControlPlugin, {
     users: app.repositories.users,

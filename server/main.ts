@@ -6,10 +6,10 @@
 import closeWithGrace from 'close-with-grace';
 import pino from 'pino';
 import { buildApp } from './app.ts';
-import { loadConfig } from './config/load-config.ts';
+import { ConfigError, loadConfig } from './config/load-config.ts';
 import { openDatabase, type OpenedDatabase } from './database/open-database.ts';
 import { loadMasterKey } from './keys/master-key.ts';
-import { loggerOptions } from './logging.ts';
+import { loggableError, loggerOptions } from './logging.ts';
 import { ensureWebBuild } from './web-build.ts';
 import { startSealerProcess, type SealerProcess } from './audit/sealer-process.ts';
 
@@ -24,11 +24,17 @@ try {
   await loadMasterKey(config.masterKey, log);
   await ensureWebBuild(config.webDir, log);
   database = await openDatabase(config, { log });
+  if (config.audit.sealer === 'child' && !database.sealerUrl) {
+    throw new ConfigError(
+      'DATABASE_URL is set and npm start runs the access-log sealer: set CASEWORK_SEALER_DATABASE_URL to its own login (README, "An external PostgreSQL"), or CASEWORK_AUDIT_SEALER=external',
+    );
+  }
   // The sealer (its own process) and the app start side by side; both need only the database.
   sealer =
     config.audit.sealer === 'child'
       ? startSealerProcess({
-          databaseUrl: database.url,
+          // Checked above: set whenever the sealer runs as a child.
+          databaseUrl: database.sealerUrl ?? '',
           signingKeyFile: config.audit.signingKeyFile,
           intervalSeconds: config.audit.checkpointIntervalSeconds,
           log,
@@ -40,7 +46,7 @@ try {
   );
   await sealer;
   closeWithGrace({ delay: 15_000, logger }, async ({ signal, err }) => {
-    if (err) logger.error({ err: { type: err.name, stack: err.stack } }, 'stopping after an error');
+    if (err) logger.error({ err: loggableError(err) }, 'stopping after an error');
     else logger.info(`${signal ?? 'stop'}: finishing requests and stopping`);
     await app.close();
     await (await sealer)?.stop();

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { childEnv } from './config/child-env.ts';
 
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..');
 const WEB_DIR = path.join(REPOSITORY_ROOT, 'web');
@@ -35,6 +36,7 @@ export async function ensureWebBuild(
       ],
       {
         cwd: WEB_DIR,
+        env: childEnv(),
         stdio: ['ignore', 'inherit', 'inherit'],
       },
     );

@@ -20,10 +20,7 @@ export async function loadOrCreateSigner(
   keyFile: string,
   log: (message: string) => void,
 ): Promise<CheckpointSigner> {
-  const existing = await fs.readFile(keyFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw new Error(`the audit signing key ${keyFile} cannot be read (${error.code})`);
-  });
+  const existing = await readPrivateFile(keyFile);
   if (existing) {
     const seed = Buffer.from(existing.trim(), 'base64');
     if (seed.length !== 32)
@@ -45,6 +42,34 @@ export async function loadOrCreateSigner(
     `created the access-log signing key ${keyFile}; its public key is in ${publicKeyFileFor(keyFile)}`,
   );
   return signer;
+}
+
+/**
+ * The key file's text, or undefined when there is none. Like the master key file (and as ssh
+ * does), a file that others could read is refused: anyone who can read it can forge
+ * checkpoints.
+ */
+async function readPrivateFile(keyFile: string): Promise<string | undefined> {
+  let mode: number;
+  try {
+    mode = (await fs.stat(keyFile)).mode;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new Error(`the audit signing key ${keyFile} cannot be read (${code})`, {
+      cause: error,
+    });
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new Error(
+      `the audit signing key ${keyFile} is readable by others (mode ${(mode & 0o777).toString(8)}): chmod 600 it`,
+    );
+  }
+  return fs.readFile(keyFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new Error(`the audit signing key ${keyFile} cannot be read (${error.code})`, {
+      cause: error,
+    });
+  });
 }
 
 export const publicKeyFileFor = (keyFile: string) => `${keyFile}.pub`;

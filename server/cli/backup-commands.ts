@@ -93,7 +93,11 @@ async function scratchCluster(): Promise<ScratchDatabase> {
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const passwords = { owner: crypto.randomUUID(), app: crypto.randomUUID() };
+    const passwords = {
+      owner: crypto.randomUUID(),
+      app: crypto.randomUUID(),
+      sealer: crypto.randomUUID(),
+    };
     await withClient(cluster.superuserUrl(), async (client) => {
       await ensureRoles(client, passwords);
       await ensureDatabase(client, 'verify');

@@ -9,6 +9,8 @@ export const EnvironmentSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   CASEWORK_MIGRATION_DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /** The sealer's own login, for the sealer that npm start runs next to an external database. */
+  CASEWORK_SEALER_DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   CASEWORK_DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   CASEWORK_MASTER_KEY: Type.Optional(Type.String({ minLength: 1 })),
   CASEWORK_MASTER_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
@@ -30,6 +32,8 @@ export const EnvironmentSchema = Type.Object({
   CASEWORK_SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 15 }),
   CASEWORK_SESSION_ABSOLUTE_HOURS: Type.Integer({ minimum: 1, maximum: 7 * 24, default: 10 }),
   CASEWORK_TRUST_PROXY: Type.Boolean({ default: false }),
+  /** Only these proxies' X-Forwarded-* headers are believed (addresses or CIDR ranges). */
+  CASEWORK_TRUST_PROXY_ADDRESSES: Type.String({ minLength: 1, default: '127.0.0.1,::1' }),
   CASEWORK_DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   CASEWORK_AUDIT_CLIENT_ADDRESS: Type.Union(
     [Type.Literal('full'), Type.Literal('truncated'), Type.Literal('none')],
@@ -79,9 +83,10 @@ export type MasterKeySource =
   | { kind: 'file'; path: string; createIfMissing: boolean };
 
 export interface Config {
-  http: { host: string; port: number; trustProxy: boolean };
+  /** trustProxy: false, or the addresses of the TLS proxies whose forwarded headers count. */
+  http: { host: string; port: number; trustProxy: false | string[] };
   /** Unset: casework runs its own PostgreSQL cluster under `dataDir`. */
-  database: { url?: string; migrationUrl?: string; poolMax: number };
+  database: { url?: string; migrationUrl?: string; sealerUrl?: string; poolMax: number };
   dataDir: string;
   webDir: string;
   masterKey: MasterKeySource;

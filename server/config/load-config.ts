@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import Value from 'typebox/value';
 import { EnvironmentSchema, type Config, type MasterKeySource } from './config.schema.ts';
@@ -37,6 +38,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'CASEWORK_MASTER_KEY and CASEWORK_MASTER_KEY_FILE are both set: choose one source for the master key',
     );
   }
+  if (known.CASEWORK_TRUST_PROXY_ADDRESSES && !env_.CASEWORK_TRUST_PROXY) {
+    throw new ConfigError(
+      'CASEWORK_TRUST_PROXY_ADDRESSES is set but CASEWORK_TRUST_PROXY is not true',
+    );
+  }
+  if (env_.CASEWORK_SEALER_DATABASE_URL && !env_.DATABASE_URL) {
+    throw new ConfigError('CASEWORK_SEALER_DATABASE_URL is set but DATABASE_URL is not');
+  }
   if (env_.CASEWORK_MIGRATION_DATABASE_URL && !env_.DATABASE_URL) {
     throw new ConfigError('CASEWORK_MIGRATION_DATABASE_URL is set but DATABASE_URL is not');
   }
@@ -46,10 +55,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env_.CASEWORK_AUDIT_SIGNING_KEY_FILE ?? path.join(dataDir, 'audit-signing.key'),
   );
   return {
-    http: { host: env_.HOST, port: env_.PORT, trustProxy: env_.CASEWORK_TRUST_PROXY },
+    http: {
+      host: env_.HOST,
+      port: env_.PORT,
+      trustProxy: env_.CASEWORK_TRUST_PROXY
+        ? proxyAddresses(env_.CASEWORK_TRUST_PROXY_ADDRESSES)
+        : false,
+    },
     database: {
       url: env_.DATABASE_URL,
       migrationUrl: env_.CASEWORK_MIGRATION_DATABASE_URL ?? env_.DATABASE_URL,
+      sealerUrl: env_.CASEWORK_SEALER_DATABASE_URL,
       poolMax: env_.CASEWORK_DB_POOL_MAX,
     },
     dataDir,
@@ -87,6 +103,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     stats: { minCellSize: env_.CASEWORK_STATS_MIN_CELL },
   };
+}
+
+/**
+ * The proxies whose X-Forwarded-For/-Proto are believed: any other peer's headers are ignored,
+ * so a client that reaches casework past the proxy (or a proxy that appends to the header)
+ * cannot choose the address that rate limits and the access log see.
+ */
+function proxyAddresses(list: string): string[] {
+  const entries = list.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const version = net.isIP(address);
+    const maxBits = version === 6 ? 128 : 32;
+    const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (version === 0 || !validBits || rest.length > 0) {
+      throw new ConfigError(
+        `CASEWORK_TRUST_PROXY_ADDRESSES=${list} is invalid: ${entry || '(empty)'} is not an IP address or CIDR range`,
+      );
+    }
+  }
+  return entries;
 }
 
 function pickKnownSettings(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -11,3 +11,37 @@ export async function checkDatabaseAnswers(url: string, setting: string): Promis
     throw new ConfigError(`${setting} (${redactUrlPassword(url)}) does not answer: ${reason}`);
   }
 }
+
+/**
+ * Refuses a request connection that row-level security would not hold: a superuser, a role
+ * with BYPASSRLS, or a member of a role that owns a casework table (an owner bypasses RLS
+ * unless it is forced, and may drop the policies). Setting only DATABASE_URL to the owner's
+ * URL would otherwise run every request with the owner's rights, unnoticed.
+ */
+export async function checkRequestRole(url: string, setting: string): Promise<void> {
+  const found = await withClient(url, (client) =>
+    client.query<{ role: string; superuser: boolean; bypassrls: boolean; owner: boolean }>(
+      `SELECT r.rolname AS role, r.rolsuper AS superuser, r.rolbypassrls AS bypassrls,
+              EXISTS (SELECT 1 FROM pg_class c
+                       WHERE c.relnamespace = current_schema()::regnamespace
+                         AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+                         AND pg_has_role(current_user, c.relowner, 'MEMBER')) AS owner
+         FROM pg_roles r WHERE r.rolname = current_user`,
+    ),
+  );
+  const row = found.rows[0];
+  const why = !row
+    ? 'an unknown role'
+    : row.superuser
+      ? 'a superuser'
+      : row.bypassrls
+        ? 'a role that bypasses row-level security'
+        : row.owner
+          ? 'a role that owns the casework tables'
+          : undefined;
+  if (why) {
+    throw new ConfigError(
+      `${setting} (${redactUrlPassword(url)}) connects as ${row?.role ?? 'its user'}, ${why}: requests must use the request login role (README, "An external PostgreSQL")`,
+    );
+  }
+}

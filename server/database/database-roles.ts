@@ -1,20 +1,23 @@
 import type pg from 'pg';
 
 /**
- * The two roles every casework database uses (SECURITY.md, "Separation"):
+ * The roles every casework database uses (SECURITY.md, "Database roles"):
  * - the owner role owns the schema and runs migrations;
  * - the request role group is what the server uses for requests: it owns nothing, cannot
- *   bypass row-level security, and receives grants from the migrations.
- * With the embedded database both are created here; with DATABASE_URL the operator creates
+ *   bypass row-level security, and receives grants from the migrations;
+ * - the sealer's login reads the access log and writes checkpoints, nothing else.
+ * With the embedded database they are created here; with DATABASE_URL the operator creates
  * them as README.md explains.
  */
 export const OWNER_ROLE = 'casework_owner';
 export const REQUEST_ROLE_GROUP = 'casework_request';
 export const APP_LOGIN_ROLE = 'casework_app';
+export const SEALER_LOGIN_ROLE = 'casework_sealer';
 
 export interface RolePasswords {
   owner: string;
   app: string;
+  sealer: string;
 }
 
 /** Creates (or updates the passwords of) the roles; idempotent. Needs a superuser client. */
@@ -28,6 +31,12 @@ export async function ensureRoles(client: pg.Client, passwords: RolePasswords): 
   await ensureRole(client, REQUEST_ROLE_GROUP, 'NOLOGIN NOSUPERUSER NOBYPASSRLS', undefined);
   await ensureRole(client, APP_LOGIN_ROLE, 'LOGIN NOSUPERUSER NOBYPASSRLS INHERIT', passwords.app);
   await client.query(`GRANT ${REQUEST_ROLE_GROUP} TO ${APP_LOGIN_ROLE}`);
+  await ensureRole(
+    client,
+    SEALER_LOGIN_ROLE,
+    'LOGIN NOSUPERUSER NOBYPASSRLS NOINHERIT',
+    passwords.sealer,
+  );
 }
 
 async function ensureRole(
@@ -42,7 +51,7 @@ async function ensureRole(
   await client.query(`${verb} ROLE ${role} WITH ${attributes}${passwordClause}`);
 }
 
-/** Creates `database` owned by the owner role, reachable only by the two casework roles. */
+/** Creates `database` owned by the owner role, reachable only by the casework roles. */
 export async function ensureDatabase(
   client: pg.Client,
   database: string,
@@ -55,6 +64,7 @@ export async function ensureDatabase(
   await client.query(`CREATE DATABASE ${name} OWNER ${OWNER_ROLE}${template}`);
   await client.query(`REVOKE ALL ON DATABASE ${name} FROM PUBLIC`);
   await client.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${name} TO ${REQUEST_ROLE_GROUP}`);
+  await client.query(`GRANT CONNECT ON DATABASE ${name} TO ${SEALER_LOGIN_ROLE}`);
 }
 
 export function roleUrl(

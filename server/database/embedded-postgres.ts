@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { childEnv } from '../config/child-env.ts';
 import { promisify } from 'node:util';
 import {
   clusterIsInDataDir,
@@ -115,7 +116,7 @@ export async function startEmbeddedPostgres(
       '-c',
       'lc_messages=C',
     ],
-    { ...(owner ?? {}), stdio: ['ignore', 'ignore', 'pipe'] },
+    { ...(owner ?? {}), env: childEnv(), stdio: ['ignore', 'ignore', 'pipe'] },
   );
   await waitUntilReady(child, clusterDir);
 
@@ -154,7 +155,7 @@ async function initialiseCluster(
         '--locale=C',
         '--lc-messages=C',
       ],
-      owner ?? {},
+      { ...(owner ?? {}), env: childEnv() },
     );
   } catch (error) {
     await fs.rm(clusterDir, { recursive: true, force: true });

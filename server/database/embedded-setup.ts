@@ -5,6 +5,7 @@ import {
   OWNER_ROLE,
   APP_LOGIN_ROLE,
   roleUrl,
+  SEALER_LOGIN_ROLE,
 } from './database-roles.ts';
 import { readOrCreateSecret, startEmbeddedPostgres } from './embedded-postgres.ts';
 import { withClient } from './pg-client.ts';
@@ -16,6 +17,8 @@ export interface EmbeddedDatabase {
   appUrl: string;
   /** The owner role's URL, for migrations. */
   ownerUrl: string;
+  /** The access-log sealer's own login (reads the log, writes checkpoints). */
+  sealerUrl: string;
   stop(): Promise<void>;
 }
 
@@ -30,6 +33,7 @@ export async function startEmbeddedDatabase(
     const passwords = {
       owner: await readOrCreateSecret(path.join(dataDir, 'db-owner-password')),
       app: await readOrCreateSecret(path.join(dataDir, 'db-app-password')),
+      sealer: await readOrCreateSecret(path.join(dataDir, 'db-sealer-password')),
     };
     await withClient(cluster.superuserUrl(), async (client) => {
       await ensureRoles(client, passwords);
@@ -38,6 +42,7 @@ export async function startEmbeddedDatabase(
     return {
       appUrl: roleUrl(cluster.port, APP_LOGIN_ROLE, passwords.app, EMBEDDED_DATABASE),
       ownerUrl: roleUrl(cluster.port, OWNER_ROLE, passwords.owner, EMBEDDED_DATABASE),
+      sealerUrl: roleUrl(cluster.port, SEALER_LOGIN_ROLE, passwords.sealer, EMBEDDED_DATABASE),
       stop: () => cluster.stop(),
     };
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.schema.ts';
-import { checkDatabaseAnswers } from './check-database.ts';
+import { checkDatabaseAnswers, checkRequestRole } from './check-database.ts';
 import { startEmbeddedDatabase } from './embedded-setup.ts';
 import { applyMigrations } from './migrate.ts';
 
@@ -8,6 +8,8 @@ export interface OpenedDatabase {
   url: string;
   /** The owner role's URL (migrations, maintenance commands). */
   migrationUrl: string;
+  /** The sealer's own login; unset for an external database without CASEWORK_SEALER_DATABASE_URL. */
+  sealerUrl?: string;
   /** Stops the embedded cluster if this process started it; otherwise does nothing. */
   close(): Promise<void>;
 }
@@ -28,7 +30,12 @@ export async function openDatabase(
     if (migrationUrl !== config.database.url) {
       await checkDatabaseAnswers(migrationUrl, 'CASEWORK_MIGRATION_DATABASE_URL');
     }
-    opened = { url: config.database.url, migrationUrl, close: async () => {} };
+    opened = {
+      url: config.database.url,
+      migrationUrl,
+      sealerUrl: config.database.sealerUrl,
+      close: async () => {},
+    };
   } else {
     const embedded = await startEmbeddedDatabase(config.dataDir, options.log, {
       attachToRunning: options.attachToRunning ?? false,
@@ -36,11 +43,16 @@ export async function openDatabase(
     opened = {
       url: embedded.appUrl,
       migrationUrl: embedded.ownerUrl,
+      sealerUrl: embedded.sealerUrl,
       close: () => embedded.stop(),
     };
   }
   try {
     await applyMigrations(opened.migrationUrl, { log: options.log });
+    await checkRequestRole(
+      opened.url,
+      config.database.url ? 'DATABASE_URL' : 'the embedded database',
+    );
   } catch (error) {
     await opened.close();
     throw error;

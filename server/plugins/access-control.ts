@@ -61,7 +61,13 @@ export const accessControlPlugin = fp(
     app.addHook('onRequest', async (request) => {
       const config = request.routeOptions.config;
       request.context = { actor: null, clientAddress: request.ip, requestId: request.id };
-      if (!config.access || config.access === 'public') return;
+      if (config.access === 'public') return;
+      // Fail closed: a route that declares no policy answers nobody. (The route-policy plugin
+      // already refuses such a route at start; the not-found handler has no route to police.)
+      if (!config.access && !request.is404) {
+        return deny(request, new AppError('forbidden', 'Your role may not do this.'), 'no_policy');
+      }
+      if (!config.access) return;
 
       const session = request.session;
       const now = options.clock.now().getTime();

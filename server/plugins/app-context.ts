@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/config.schema.ts';
 import { createDatabase } from '../database/prisma-client.ts';
+import { loggableError } from '../logging.ts';
 import { KEY_SCOPES } from '../../crypto/index.ts';
 import { createFieldCrypto } from '../keys/field-crypto.ts';
 import { createKeyring } from '../keys/keyring.ts';
@@ -88,7 +89,7 @@ export const appContextPlugin = fp(
       // Loaded before the first request so requests never wait for a second pool connection
       // (see keyring.ts). Without the database now, keys load lazily once it is back.
       await keyring.warm(KEY_SCOPES).catch((error: unknown) => {
-        app.log.warn({ err: error }, 'service keys not loaded at start');
+        app.log.warn({ err: loggableError(error) }, 'service keys not loaded at start');
       });
     });
     const users = createUserRepository(db, fields);

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, type ErrorCode } from '../errors/app-error.ts';
+import { loggableError } from '../logging.ts';
 
 /**
  * Maps every error to `{ error, message }` (API.md). Client errors say clearly what was wrong;
@@ -41,11 +42,9 @@ export const errorHandlerPlugin = fp(
           message: 'The database is not reachable at the moment. Please try again shortly.',
         });
       }
-      // Log the type and stack only: a driver error message can quote the values of a query.
-      request.log.error(
-        { err: { type: error.name, code: error.code, stack: error.stack } },
-        'request failed',
-      );
+      // Class, code and stack frames only (the request id comes with request.log): a driver
+      // error message can quote the values of a query.
+      request.log.error({ err: loggableError(error) }, 'request failed');
       return reply.status(500).send({
         error: 'internal',
         message: `Internal error. Quote request id ${request.id} to your administrator.`,

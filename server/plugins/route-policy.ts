@@ -38,10 +38,14 @@ export const routePolicyPlugin = fp(
     const table: RouteSummary[] = [];
     app.decorate('routeTable', table);
     app.addHook('onRoute', (route: RouteOptions) => {
-      if (!isApplicationRoute(route)) return;
+      if (isTrustedPluginRoute(route)) {
+        route.config = { access: 'public', audit: 'none', ...route.config };
+        return;
+      }
       for (const problem of routePolicyProblems(route)) {
         throw new Error(`route ${String(route.method)} ${route.url} ${problem}`);
       }
+      if (!route.url.startsWith('/api/')) return;
       const config = route.config as { access: RouteAccess; audit: RouteAudit };
       for (const method of [route.method].flat()) {
         if (method === 'HEAD') continue;
@@ -74,7 +78,12 @@ export function routePolicyProblems(route: RouteOptions): string[] {
   return problems;
 }
 
-/** Routes registered by plugins we trust (static files, the docs UI) are not ours to police. */
-function isApplicationRoute(route: RouteOptions): boolean {
-  return route.url.startsWith('/api/') && !route.url.startsWith('/api/docs');
+/**
+ * Routes registered by plugins we trust and that serve no personal data: the static files of
+ * the web build (@fastify/static's wildcard) and the API docs UI. They are public by this
+ * allow-list; every other route, under /api/ or not, must declare its policy or the server
+ * does not start.
+ */
+function isTrustedPluginRoute(route: RouteOptions): boolean {
+  return route.url === '/*' || route.url === '/api/docs' || route.url.startsWith('/api/docs/');
 }

@@ -35,7 +35,7 @@ describe('the auditor workspace in the browser', () => {
   // With the sealer's public key, so that verification can run.
   async function startServer() {
     server = await startE2eServer(async (config, database) => {
-      sealer = await testSealer(database.appUrl, systemClock);
+      sealer = await testSealer(database.sealerUrl, systemClock);
       return { ...config, audit: { ...config.audit, publicKeyFile: sealer.publicKeyFile } };
     });
     ({ app, database, baseUrl } = server);

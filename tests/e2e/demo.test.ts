@@ -44,6 +44,7 @@ describe('demo data in the browser', () => {
       ...process.env,
       DATABASE_URL: server.database.appUrl,
       CASEWORK_MIGRATION_DATABASE_URL: server.database.ownerUrl,
+      CASEWORK_SEALER_DATABASE_URL: server.database.sealerUrl,
       // The test server's master key (tests/support/test-config.ts).
       CASEWORK_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
       CASEWORK_LOG_LEVEL: 'silent',

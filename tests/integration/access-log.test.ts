@@ -18,7 +18,7 @@ async function appWithSealer() {
   const { testConfig } = await import('../support/test-config.ts');
   const first = await startTestApp();
   await first.app.close();
-  const sealer = await testSealer(first.database.appUrl, first.clock);
+  const sealer = await testSealer(first.database.sealerUrl, first.clock);
   const base = testConfig({ databaseUrl: first.database.appUrl });
   const app = await buildApp(
     { ...base, audit: { ...base.audit, publicKeyFile: sealer.publicKeyFile } },

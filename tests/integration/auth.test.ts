@@ -46,25 +46,65 @@ describe('POST /api/auth/login', () => {
     expect(me.json().user.username).toBe(counsellor.username);
   });
 
-  it('sets a Secure cookie when the request came over TLS behind the proxy', async () => {
-    const proxied = await startTestApp((config) => ({
-      ...config,
-      http: { ...config.http, trustProxy: true },
-    }));
-    try {
-      const user = await newUser(proxied.app, proxied.clock, { role: 'auditor' });
-      const response = await proxied.app.inject({
+  describe('behind the TLS proxy (CASEWORK_TRUST_PROXY=true: the loopback proxy only)', () => {
+    let proxied: TestApp;
+    let user: TestUser;
+    beforeAll(async () => {
+      proxied = await startTestApp((config) => ({
+        ...config,
+        http: { ...config.http, trustProxy: ['127.0.0.1', '::1'] },
+        audit: { ...config.audit, clientAddress: 'full' },
+      }));
+      user = await newUser(proxied.app, proxied.clock, { role: 'auditor' });
+    });
+    afterAll(() => proxied.close());
+
+    const proxiedLogin = (password: string, remoteAddress: string, proto: string) =>
+      proxied.app.inject({
         method: 'POST',
         url: '/api/auth/login',
-        headers: { 'x-forwarded-proto': 'https' },
-        payload: { username: user.username, password: user.password },
+        remoteAddress,
+        // What the documented nginx set-up sends: the client's address, the scheme it used.
+        headers: { 'x-forwarded-for': '198.51.100.7', 'x-forwarded-proto': proto },
+        payload: { username: user.username, password },
       });
+    const lastClientAddress = () =>
+      withClient(proxied.database.superuserUrl, async (client) => {
+        const result = await client.query(
+          'SELECT client_address FROM audit_events ORDER BY seq DESC LIMIT 1',
+        );
+        return result.rows[0].client_address as string | null;
+      });
+
+    it('sets a Secure cookie and HSTS when the proxy forwarded a TLS request', async () => {
+      const response = await proxiedLogin(user.password, '127.0.0.1', 'https');
       expect(response.statusCode).toBe(200);
-      expect([response.headers['set-cookie']].flat().join(';')).toMatch(/Secure/);
+      const cookie = [response.headers['set-cookie']].flat().join(';');
+      expect(cookie).toMatch(/casework_session=/);
+      expect(cookie).toMatch(/;\s*Secure/i);
+      expect(cookie).toMatch(/HttpOnly/i);
       expect(response.headers['strict-transport-security']).toContain('max-age=');
-    } finally {
-      await proxied.close();
-    }
+      expect(await lastClientAddress()).toBe('198.51.100.7');
+    });
+
+    it('never sets a session cookie without Secure, even for a plain-HTTP request', async () => {
+      const response = await proxiedLogin(user.password, '127.0.0.1', 'http');
+      expect([response.headers['set-cookie']].flat().join(';')).not.toMatch(/casework_session=/);
+    });
+
+    it('ignores forwarded headers from a peer that is not the configured proxy', async () => {
+      const response = await proxiedLogin(
+        'wrong password, spoofed address',
+        '203.0.113.9',
+        'https',
+      );
+      expect(response.statusCode).toBe(401);
+      // The address is the peer's own, not the one it wrote into X-Forwarded-For.
+      expect(await lastClientAddress()).toBe('203.0.113.9');
+      const signedIn = await proxiedLogin(user.password, '203.0.113.9', 'https');
+      // Its claim of TLS is not believed either, so no (Secure-only) session cookie is sent.
+      expect([signedIn.headers['set-cookie']].flat().join(';')).not.toMatch(/casework_session=/);
+    });
   });
 
   it('answers an unknown user exactly like a wrong password', async () => {

@@ -83,6 +83,20 @@ function copyWith(name: string, change: (bytes: Buffer) => Buffer): string {
   return out;
 }
 
+/**
+ * Where the file's largest frame (4-byte length, then the sealed message) after the first
+ * (the inventory) ends: that frame holds table rows, so the file breaks off inside a COPY.
+ */
+function endOfLargestFrame(bytes: Buffer): number {
+  let largest = { length: 0, end: 0 };
+  for (let at = 58 + 4 + bytes.readUInt32BE(58); at + 4 <= bytes.length;) {
+    const end = at + 4 + bytes.readUInt32BE(at);
+    if (end - at > largest.length) largest = { length: end - at, end };
+    at = end;
+  }
+  return largest.end;
+}
+
 beforeAll(async () => {
   await initCrypto();
   fs.writeFileSync(
@@ -227,6 +241,7 @@ describe('backup restore', () => {
       (b: Buffer) => b.subarray(0, 58 + 4 + b.readUInt32BE(58)),
       /truncated/,
     ],
+    ['cut inside a table', (b: Buffer) => b.subarray(0, endOfLargestFrame(b)), /truncated/],
     ['with data appended', (b: Buffer) => Buffer.concat([b, Buffer.from('more')]), /after its end/],
     [
       'not a backup',

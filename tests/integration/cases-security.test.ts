@@ -466,6 +466,20 @@ describe('row-level security holds for raw SQL as the request role', () => {
       }
     });
 
+  it('lets a request change no stored key and no access-log event, not even to clear them', async () => {
+    for (const statement of [
+      'UPDATE data_keys SET wrapped_key = NULL',
+      "UPDATE data_keys SET service_version = service_version WHERE scope = 'system'",
+      'UPDATE audit_events SET detail = NULL',
+      'DELETE FROM data_keys',
+    ]) {
+      await expect(
+        asRequestRole('backup', (client) => client.query(statement)),
+        statement,
+      ).rejects.toThrow(/permission denied/);
+    }
+  });
+
   it('is enabled and forced on every table with a service column, and those are the service tables', async () => {
     const tables = await withClient(t.database.superuserUrl, (client) =>
       client.query(

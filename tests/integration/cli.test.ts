@@ -22,6 +22,7 @@ describe('npx casework', () => {
       ...process.env,
       DATABASE_URL: database.appUrl,
       CASEWORK_MIGRATION_DATABASE_URL: database.ownerUrl,
+      CASEWORK_SEALER_DATABASE_URL: database.sealerUrl,
       CASEWORK_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
       CASEWORK_LOG_LEVEL: 'silent',
       CASEWORK_AUDIT_PUBLIC_KEY_FILE: path.join(scratch, 'audit.pub'),

@@ -14,7 +14,7 @@ import { REPOSITORY_ROOT, testConfig } from '../support/test-config.ts';
 // after a restart and decrypt, nothing half-written may be visible, and the access log verifies.
 
 const database = await createTestDatabase();
-const sealer = await testSealer(database.appUrl, systemClock);
+const sealer = await testSealer(database.sealerUrl, systemClock);
 const children: ChildProcess[] = [];
 afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');

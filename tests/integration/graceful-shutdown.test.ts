@@ -34,6 +34,7 @@ describe('npm start on SIGTERM', () => {
     const server = spawnServer({
       DATABASE_URL: database.appUrl,
       CASEWORK_MIGRATION_DATABASE_URL: database.ownerUrl,
+      CASEWORK_SEALER_DATABASE_URL: database.sealerUrl,
       CASEWORK_MASTER_KEY: config.masterKey.kind === 'environment' ? config.masterKey.base64 : '',
       CASEWORK_DATA_DIR: scratch,
       CASEWORK_TOTP: 'optional',

@@ -163,7 +163,7 @@ beforeAll(async () => {
   // With a checkpoint sealer, as `npm start` runs it, so the access log verifies for real.
   const first = await startTestApp();
   await first.app.close();
-  sealer = await testSealer(first.database.appUrl, first.clock);
+  sealer = await testSealer(first.database.sealerUrl, first.clock);
   const base = testConfig({ databaseUrl: first.database.appUrl });
   const app = await buildApp(
     { ...base, audit: { ...base.audit, publicKeyFile: sealer.publicKeyFile } },

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../server/generated/prisma/enums.ts';
 import { asUser, newUser, signIn, type SignedInSession } from '../support/accounts.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { testConfig } from '../support/test-config.ts';
+import { buildApp } from '../../server/app.ts';
 
 const ROLES: Role[] = ['counsellor', 'team_lead', 'auditor', 'admin'];
 const SOME_ID = '0193a1b2-0000-7000-8000-000000000001';
@@ -66,6 +68,24 @@ describe('the route table', () => {
 
   // Denials made by the tests below, compared with the access-log events at the end.
   const denials = { unauthenticated: 0, csrf: 0, forbidden: 0 };
+
+  it.each(['/reports/raw', '/api/reports/raw'])(
+    'refuses to start with a route %s that declares no access policy (not public by default)',
+    async (url) => {
+      const app = await buildApp(testConfig({ databaseUrl: t.database.appUrl }), {
+        clock: t.clock,
+      });
+      try {
+        const started = (async () => {
+          app.get(url, async () => ({ cases: 'all of them' }));
+          await app.ready();
+        })();
+        await expect(started).rejects.toThrow(`route GET ${url} declares no access policy`);
+      } finally {
+        await app.close();
+      }
+    },
+  );
 
   it('answers 401 unauthenticated on every protected route without a session', async () => {
     for (const route of protectedRoutes()) {

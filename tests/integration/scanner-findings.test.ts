@@ -1,5 +1,8 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
+import { loggerOptions } from '../../server/logging.ts';
 import { newStaff, type Staff } from '../support/case-work.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createTestDatabase } from '../support/test-cluster.ts';
@@ -77,6 +80,51 @@ describe('a value PostgreSQL cannot store that slips past a schema', () => {
       expect(response.statusCode, response.body).toBe(400);
       expect(response.json()).toMatchObject({ error: 'invalid_request' });
       expect(response.body).not.toContain('UTF8'); // nothing of the driver's message
+    } finally {
+      await app.close();
+      await database.drop();
+    }
+  });
+});
+
+describe('a database error that quotes the values of its query', () => {
+  it('is logged with its class, code and request id only, never the values', async () => {
+    const database = await createTestDatabase();
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const config = testConfig({ databaseUrl: database.appUrl });
+    const loggerInstance = pino(
+      { ...(loggerOptions(config) as pino.LoggerOptions), level: 'info' },
+      stream,
+    );
+    const app = await buildApp(config, { loggerInstance });
+    const MARKER = 'Gerda-Beispiel-Geheimadresse-4711';
+    // A route as a future one might be written: Prisma's validation error prints its arguments.
+    app.get(
+      '/api/probe-quoting-error',
+      { config: { access: 'public', audit: 'none' } },
+      async () => ({
+        found: await app.repositories.users.findByUsername({
+          contains: MARKER,
+        } as unknown as string),
+      }),
+    );
+    try {
+      const response = await app.inject({ method: 'GET', url: '/api/probe-quoting-error' });
+      expect(response.statusCode).toBe(500);
+      expect(response.body).not.toContain(MARKER);
+      const failed = lines.map((line) => JSON.parse(line)).find((l) => l.msg === 'request failed');
+      expect(failed).toMatchObject({
+        reqId: response.json().message.match(/request id (\S+) /)[1],
+        err: { type: 'PrismaClientValidationError' },
+      });
+      expect(failed.err.stack).toMatch(/^\s+at /);
+      expect(lines.filter((line) => line.includes(MARKER))).toEqual([]);
     } finally {
       await app.close();
       await database.drop();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../server/database/embedded-postgres.ts';
 import { isAlive, spawnServer, waitForHealth } from '../support/server-process.ts';
+import { createTestDatabase } from '../support/test-cluster.ts';
 
 const KEY = Buffer.alloc(32, 3).toString('base64');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-startup-'));
@@ -35,6 +36,25 @@ describe('npm start refuses bad configuration with one line naming it', () => {
     expect(lines).toEqual([
       `casework: DATABASE_URL (postgresql://casework_app:***@127.0.0.1:${port}/casework) does not answer: ECONNREFUSED`,
     ]);
+  });
+
+  it('a DATABASE_URL that connects as the owner of the tables', async () => {
+    const database = await createTestDatabase();
+    try {
+      const { code, lines } = await refusedStart({
+        DATABASE_URL: database.ownerUrl,
+        CASEWORK_SEALER_DATABASE_URL: database.sealerUrl,
+        CASEWORK_MASTER_KEY: KEY,
+      });
+      expect(code).toBe(1);
+      expect(lines).toEqual([
+        expect.stringMatching(
+          /^casework: DATABASE_URL \(postgresql:\/\/casework_owner:\*\*\*@[^)]+\) connects as casework_owner, a role that owns the casework tables: requests must use the request login role/,
+        ),
+      ]);
+    } finally {
+      await database.drop();
+    }
   });
 
   it('an unreadable master key file', async () => {

@@ -21,7 +21,7 @@ declare module 'vitest' {
  * The migrations are applied once to a template database that every test file clones.
  */
 export default async function setup(project: TestProject) {
-  const passwords = { owner: secret(), app: secret() };
+  const passwords = { owner: secret(), app: secret(), sealer: secret() };
   let superuserUrl = process.env.DATABASE_URL;
   let stop = async () => {};
   if (!superuserUrl) {

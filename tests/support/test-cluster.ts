@@ -5,6 +5,7 @@ import {
   ensureDatabase,
   OWNER_ROLE,
   roleUrl,
+  SEALER_LOGIN_ROLE,
 } from '../../server/database/database-roles.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 
@@ -14,7 +15,7 @@ export interface TestCluster {
   superuserUrl: string;
   host: string;
   port: number;
-  passwords: { owner: string; app: string };
+  passwords: { owner: string; app: string; sealer: string };
 }
 
 export interface TestDatabase {
@@ -23,6 +24,8 @@ export interface TestDatabase {
   appUrl: string;
   /** The owner role: what migrations use. */
   ownerUrl: string;
+  /** The access-log sealer's login: reads the log, writes checkpoints. */
+  sealerUrl: string;
   superuserUrl: string;
   drop(): Promise<void>;
 }
@@ -41,6 +44,7 @@ export async function createTestDatabase(
     name,
     appUrl: url(APP_LOGIN_ROLE, cluster.passwords.app),
     ownerUrl: url(OWNER_ROLE, cluster.passwords.owner),
+    sealerUrl: url(SEALER_LOGIN_ROLE, cluster.passwords.sealer),
     superuserUrl: cluster.superuserUrl.replace(/\/[^/?]*(\?|$)/, `/${name}$1`),
     drop: () =>
       withClient(cluster.superuserUrl, (client) =>

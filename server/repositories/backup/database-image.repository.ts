@@ -222,11 +222,19 @@ export async function restoreDatabase(
         const stream = client.query(
           copyFrom(`COPY ${ident(client, part.table)} (${columns}) FROM STDIN`),
         );
-        for await (const chunk of source.partData()) {
-          if (!stream.write(chunk)) await once(stream, 'drain');
-          let rows = 0;
-          for (const byte of chunk) if (byte === 10) rows++;
-          options.onRows(rows);
+        try {
+          for await (const chunk of source.partData()) {
+            if (!stream.write(chunk)) await once(stream, 'drain');
+            let rows = 0;
+            for (const byte of chunk) if (byte === 10) rows++;
+            options.onRows(rows);
+          }
+        } catch (error) {
+          // A file that breaks off inside a table leaves the connection in COPY mode, where
+          // the ROLLBACK below would wait for ever: end the COPY first (CopyFail).
+          stream.destroy(error as Error);
+          await finished(stream).catch(() => undefined);
+          throw error;
         }
         stream.end();
         await finished(stream);

@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.ts';
+import { loggableError } from '../../logging.ts';
 import type { RetentionService } from './retention.service.ts';
 
 const HOUR_MS = 3_600_000;
@@ -37,9 +38,10 @@ export function startRetentionSweep(deps: {
   }
 
   async function sweep() {
+    const requestId = `retention:${crypto.randomUUID()}`;
     try {
       const report = await retention.run(
-        { actor: null, clientAddress: null, requestId: `retention:${crypto.randomUUID()}` },
+        { actor: null, clientAddress: null, requestId },
         { dryRun: false },
       );
       log.info(
@@ -52,7 +54,7 @@ export function startRetentionSweep(deps: {
         'retention sweep done',
       );
     } catch (error) {
-      log.error({ err: error }, 'retention sweep failed');
+      log.error({ err: loggableError(error), requestId }, 'retention sweep failed');
     }
   }
 
@@ -66,7 +68,10 @@ export function startRetentionSweep(deps: {
       .catch((error: unknown) => {
         // Closed before the answer came (a short-lived command): nothing to schedule.
         if (stopped) return;
-        log.error({ err: error }, 'last retention sweep unknown; sweeping after one interval');
+        log.error(
+          { err: loggableError(error) },
+          'last retention sweep unknown; sweeping after one interval',
+        );
         schedule(intervalMs);
       });
   }

@@ -38,7 +38,7 @@ export async function startBenchDatabase(name: string): Promise<BenchDatabase> {
     dataDir: path.join(scratch, 'data'),
     log: () => {},
   });
-  const passwords = { owner: `${name}-owner`, app: `${name}-app` };
+  const passwords = { owner: `${name}-owner`, app: `${name}-app`, sealer: `${name}-sealer` };
   await withClient(cluster.superuserUrl(), async (client) => {
     await ensureRoles(client, passwords);
     await ensureDatabase(client, 'bench');

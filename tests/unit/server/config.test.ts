@@ -27,13 +27,31 @@ describe('loadConfig', () => {
       CASEWORK_TOTP: 'optional',
       CASEWORK_DATA_DIR: '/srv/casework',
     });
-    expect(config.http).toEqual({ host: '0.0.0.0', port: 8080, trustProxy: true });
+    // Trusting the proxy means trusting the loopback proxy only, unless others are named.
+    expect(config.http).toEqual({ host: '0.0.0.0', port: 8080, trustProxy: ['127.0.0.1', '::1'] });
     expect(config.totp).toBe('optional');
     expect(config.dataDir).toBe('/srv/casework');
   });
 
+  it('trusts only the proxy addresses it is given', () => {
+    const config = loadConfig({
+      CASEWORK_TRUST_PROXY: 'true',
+      CASEWORK_TRUST_PROXY_ADDRESSES: '10.1.2.3, 192.168.0.0/24,fd00::/8',
+    });
+    expect(config.http.trustProxy).toEqual(['10.1.2.3', '192.168.0.0/24', 'fd00::/8']);
+  });
+
   it.each([
     [{ PORT: 'abc' }, /^PORT=abc is invalid: /],
+    [
+      { CASEWORK_TRUST_PROXY: 'true', CASEWORK_TRUST_PROXY_ADDRESSES: '10.0.0.1,proxy.local' },
+      /^CASEWORK_TRUST_PROXY_ADDRESSES=10.0.0.1,proxy.local is invalid: proxy.local is not an IP/,
+    ],
+    [
+      { CASEWORK_TRUST_PROXY: 'true', CASEWORK_TRUST_PROXY_ADDRESSES: '10.0.0.0/33' },
+      /^CASEWORK_TRUST_PROXY_ADDRESSES=10.0.0.0\/33 is invalid/,
+    ],
+    [{ CASEWORK_TRUST_PROXY_ADDRESSES: '10.0.0.1' }, /CASEWORK_TRUST_PROXY is not true/],
     [{ PORT: '70000' }, /^PORT=70000 is invalid: /],
     [{ CASEWORK_TOTP: 'sometimes' }, /^CASEWORK_TOTP=sometimes is invalid/],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL=mysql:\/\/x is invalid/],
