@@ -77,6 +77,21 @@ describe('sign-in, unlock and password change under the lockout', () => {
     expect(events.rows).toEqual([{ outcome: 'denied', reason: 'totp_missing' }]);
   });
 
+  it('locks an unknown user name exactly like an existing one, so the lockout names no account', async () => {
+    const counsellor = await newCounsellor();
+    const answers = async (username: string) => {
+      const seen: string[] = [];
+      for (let attempt = 0; attempt < LOCKOUT.threshold + 1; attempt += 1) {
+        const response = await login({ username, password: `falsch-${attempt}-Kennwort` });
+        seen.push(`${response.statusCode} ${response.json().error}`);
+      }
+      return seen;
+    };
+    const existing = await answers(counsellor.username);
+    expect(existing.at(-1)).toBe('429 locked');
+    expect(await answers('niemand.hier')).toEqual(existing);
+  });
+
   it('resets the lockout ratchet at a successful sign-in', async () => {
     const counsellor = await newCounsellor();
     for (let attempt = 0; attempt < LOCKOUT.threshold; attempt += 1) {

@@ -21,6 +21,34 @@ import {
 /** Every `threshold` failures in a row lock the account, each time twice as long (SECURITY.md). */
 export const LOCKOUT = { threshold: 10, firstLockMinutes: 1, maxLockMinutes: 24 * 60 } as const;
 
+const lockMinutes = (lockouts: number) =>
+  Math.min(LOCKOUT.firstLockMinutes * 2 ** lockouts, LOCKOUT.maxLockMinutes);
+
+/**
+ * The same lockout for user names that do not exist, so that `429 locked` does not tell an
+ * existing account from an unknown one. Kept in memory per process (bounded; the oldest name
+ * goes first), since unknown names have no row to count in.
+ */
+function createUnknownNameLockout(maxNames = 10_000) {
+  const names = new Map<string, { failures: number; lockouts: number; lockedUntil: number }>();
+  return {
+    /** Counts a failure; true when the name is (now) locked. */
+    fail(name: string, now: Date): boolean {
+      const entry = names.get(name) ?? { failures: 0, lockouts: 0, lockedUntil: 0 };
+      names.delete(name);
+      names.set(name, entry);
+      if (names.size > maxNames) names.delete(names.keys().next().value!);
+      if (entry.lockedUntil > now.getTime()) return true;
+      entry.failures += 1;
+      if (entry.failures < LOCKOUT.threshold) return false;
+      entry.lockedUntil = now.getTime() + lockMinutes(entry.lockouts) * 60_000;
+      entry.lockouts += 1;
+      entry.failures = 0;
+      return true;
+    },
+  };
+}
+
 export interface LoginInput {
   username: string;
   password: string;
@@ -46,6 +74,7 @@ export function createAuthService(deps: {
   recoveryKey: Uint8Array;
 }) {
   const { users, audit, clock, recoveryKey } = deps;
+  const unknownNames = createUnknownNameLockout();
 
   async function refuseWhileLocked(context: RequestContext, user: UserRecord, action: string) {
     if (!user.lockedUntil || user.lockedUntil <= clock.now()) return;
@@ -94,7 +123,7 @@ export function createAuthService(deps: {
     await audit.record(context, { action, outcome: 'denied', reason, ...event });
     const failures = await users.countFailedLogin(user.id);
     if (failures < LOCKOUT.threshold) throw answer();
-    const minutes = Math.min(LOCKOUT.firstLockMinutes * 2 ** user.lockouts, LOCKOUT.maxLockMinutes);
+    const minutes = lockMinutes(user.lockouts);
     await users.lock(user.id, new Date(clock.now().getTime() + minutes * 60_000));
     await audit.record(context, {
       action: 'auth.lockout',
@@ -136,12 +165,13 @@ export function createAuthService(deps: {
       const user = await users.findByUsername(normaliseUsername(input.username));
       if (!user) {
         await verifyPassword(await timingDummyHash(), input.password);
+        const locked = unknownNames.fail(normaliseUsername(input.username), clock.now());
         await audit.record(context, {
           action: 'auth.login',
           outcome: 'denied',
-          reason: 'unknown_user',
+          reason: locked ? 'locked' : 'unknown_user',
         });
-        throw INVALID();
+        throw locked ? lockedError() : INVALID();
       }
       const passwordMatches = await verifyPassword(user.passwordHash, input.password);
       await refuseWhileLocked(context, user, 'auth.login');
