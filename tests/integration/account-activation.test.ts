@@ -256,7 +256,7 @@ describe('accounts an admin asks for or resets', () => {
     expect((await t.app.inject({ method: 'GET', url: beforeReset })).statusCode).toBe(404);
   });
 
-  it('does not revive a session that a request in flight writes back after a reset', async () => {
+  it('does not revive a session that a request in flight writes back after a disable, even once re-enabled', async () => {
     const counsellor = await newUser(t.app, t.clock, {
       role: 'counsellor',
       service: 'backup',
@@ -273,9 +273,10 @@ describe('accounts an admin asks for or resets', () => {
     expect(rows.rows).toHaveLength(1);
 
     t.clock.advance(1_000);
-    await adminApi('POST', `/api/admin/users/${counsellor.user.id}/reset-totp`, {});
+    await adminApi('POST', `/api/admin/users/${counsellor.user.id}/disable`, {});
     expect((await api('GET', '/api/auth/me')).statusCode).toBe(401);
-    // The late save of a request that was running during the reset, exactly as the store does it.
+    await adminApi('POST', `/api/admin/users/${counsellor.user.id}/enable`, {});
+    // The late save of a request that was running during the disable, as the store does it.
     const [row] = rows.rows;
     await t.app.repositories.sessions.save(row.id, counsellor.user.id, row.data, row.expires_at);
     expect((await api('GET', '/api/auth/me')).statusCode).toBe(401);
