@@ -250,7 +250,11 @@ export function createUserRepository(db: Database, fields: FieldCrypto) {
     ): Promise<boolean> {
       const done = await client.user.updateMany({
         where: { id, activationRequestedAt: { not: null } },
-        data: { activationConfirmedBy: confirmedBy, activationTokenHash: tokenHash, activationExpiresAt: expiresAt },
+        data: {
+          activationConfirmedBy: confirmedBy,
+          activationTokenHash: tokenHash,
+          activationExpiresAt: expiresAt,
+        },
       });
       return done.count === 1;
     },

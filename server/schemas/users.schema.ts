@@ -13,11 +13,7 @@ export const AdminUserView = Type.Object(
     totpEnrolled: Type.Boolean(),
     mustChangePassword: Type.Boolean(),
     /** Out of use until a second person confirms (`confirmation`) and its owner activates it. */
-    activation: Type.Union([
-      Type.Literal('confirmation'),
-      Type.Literal('owner'),
-      Type.Null(),
-    ]),
+    activation: Type.Union([Type.Literal('confirmation'), Type.Literal('owner'), Type.Null()]),
     createdAt: Type.String({ format: 'date-time' }),
   },
   { additionalProperties: false },

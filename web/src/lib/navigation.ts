@@ -2,7 +2,14 @@ import type { Role, Service } from './api/types';
 
 export interface NavItem {
   path:
-    '/cases' | '/appointments' | '/prevention' | '/stats' | '/erasure' | '/audit' | '/admin/users' | '/accounts';
+    | '/cases'
+    | '/appointments'
+    | '/prevention'
+    | '/stats'
+    | '/erasure'
+    | '/audit'
+    | '/admin/users'
+    | '/accounts';
   /** i18n key of the link text. */
   label: string;
   /** i18n key of the one-line explanation on the start page. */
