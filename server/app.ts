@@ -11,6 +11,7 @@ import { loadMasterKey } from './keys/master-key.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { appContextPlugin } from './plugins/app-context.ts';
 import { sessionPlugin } from './plugins/session.ts';
+import accountRoutes from './routes/accounts/index.ts';
 import adminUserRoutes from './routes/admin/users.ts';
 import auditRoutes from './routes/audit/index.ts';
 import authRoutes from './routes/auth/index.ts';
@@ -153,6 +154,7 @@ export async function buildApp(
     idleTimeoutSeconds: config.session.idleMinutes * 60,
   });
   await app.register(adminUserRoutes, { clock });
+  await app.register(accountRoutes, { clock });
   await app.register(setupRoutes);
   await app.register(auditRoutes);
   await app.register(caseWorkRoutes);

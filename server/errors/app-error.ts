@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   invalid_request: 400,
   weak_password: 400,
   invalid_code: 400,
+  /** Admins never choose a password for an account: its owner does, through a one-time link. */
+  password_not_allowed: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   totp_required: 401,
@@ -16,6 +18,8 @@ export const ERROR_STATUS = {
   not_for_service: 403,
   /** A risk-level change must be confirmed by a second counsellor (ComeBack). */
   four_eyes_required: 403,
+  /** An account change that one person may not complete alone (confirming one's own request). */
+  second_person_required: 403,
   totp_enrollment_required: 403,
   password_change_required: 403,
   /** A case not assigned to the reader opens only with a stated reason (issue 6). */
@@ -24,6 +28,8 @@ export const ERROR_STATUS = {
   conflict: 409,
   screen_locked: 423,
   setup_closed: 410,
+  /** An account activation link that is unknown, used or expired. */
+  activation_invalid: 410,
   /** The record's data key was destroyed on purpose (crypto-shredding). */
   record_erased: 410,
   payload_too_large: 413,

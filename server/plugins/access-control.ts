@@ -72,7 +72,13 @@ export const accessControlPlugin = fp(
       const session = request.session;
       const now = options.clock.now().getTime();
       const user = session.userId ? await options.users.findById(session.userId) : null;
-      if (!user || user.disabled || sessionExpiry(session, options.timeouts, now) <= now) {
+      if (
+        !user ||
+        user.disabled ||
+        user.activation ||
+        predatesCredentials(session, user) ||
+        sessionExpiry(session, options.timeouts, now) <= now
+      ) {
         if (session.userId) await session.destroy();
         return deny(request, new AppError('unauthenticated', 'Please sign in.'), 'unauthenticated');
       }
@@ -162,4 +168,17 @@ export function accessReasonHeader(header: string | string[] | undefined): strin
     throw new AppError('invalid_request', 'The access reason may have at most 500 characters.');
   }
   return reason || undefined;
+}
+
+/**
+ * A session signed in before the last credential change or disable is void, even when its row
+ * was written back afterwards by a request still in flight at the change.
+ */
+function predatesCredentials(
+  session: { credentialsAt?: number; authenticatedAt?: number },
+  user: { sessionsValidAfter: Date | null },
+): boolean {
+  if (!user.sessionsValidAfter) return false;
+  const provenAt = session.credentialsAt ?? session.authenticatedAt ?? 0;
+  return provenAt < user.sessionsValidAfter.getTime();
 }

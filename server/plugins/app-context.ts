@@ -24,6 +24,7 @@ import {
   type AccountAdminService,
 } from '../services/accounts/account-admin.service.ts';
 import { createAuthService, type AuthService } from '../services/accounts/auth.service.ts';
+import { recoveryCodeKey } from '../services/accounts/totp.ts';
 import {
   createFirstAdminService,
   type FirstAdminService,
@@ -100,11 +101,18 @@ export const appContextPlugin = fp(
     const audit: AuditLog = auditSwitch
       ? { record: (...args) => (auditSwitch.off ? Promise.resolve() : auditLog.record(...args)) }
       : auditLog;
-    const accounts = createAccountAdminService({ users, sessions, audit });
+    const accounts = createAccountAdminService({ users, sessions, audit, clock });
 
     app.decorate('repositories', { health: createHealthRepository(db), sessions, users });
     app.decorate('services', {
-      auth: createAuthService({ users, sessions, audit, clock, totpPolicy: config.totp }),
+      auth: createAuthService({
+        users,
+        sessions,
+        audit,
+        clock,
+        totpPolicy: config.totp,
+        recoveryKey: recoveryCodeKey(options.masterKey),
+      }),
       accounts,
       firstAdmin: createFirstAdminService({
         users,

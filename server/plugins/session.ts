@@ -11,6 +11,8 @@ declare module 'fastify' {
     userId?: string;
     /** When the user signed in (ms): the absolute timeout counts from here. */
     authenticatedAt?: number;
+    /** When this session last proved the current credentials (sign-in or own password change). */
+    credentialsAt?: number;
     /** The last request (ms, updated at most every few seconds): the idle timeout counts from here. */
     lastSeenAt?: number;
     /** The secret CSRF tokens are derived from (plugins/access-control.ts). */

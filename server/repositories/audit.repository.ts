@@ -5,7 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { AnomalyThresholds } from '../config/config.schema.ts';
 import type { DbClient } from '../database/db-client.ts';
 import type { Database } from '../database/prisma-client.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { inServiceScope, TRANSACTION_LIMITS } from '../database/service-scope.ts';
 import type { FieldCrypto } from '../keys/field-crypto.ts';
 
@@ -44,13 +44,24 @@ export interface AuditFilter {
 }
 
 export interface AnomalyRow {
-  kind: 'many_cases' | 'off_hours' | 'repeated_denials' | 'unassigned_read';
+  kind: 'many_cases' | 'off_hours' | 'repeated_denials' | 'unassigned_read' | 'account_change';
   actorId: string | null;
   count: number;
   firstAt: Date;
   lastAt: Date;
   caseNumber: string | null;
 }
+
+/**
+ * Account events that could hand someone a credential: each one is flagged for the auditors,
+ * so that an admin's request and its confirmation are always looked at.
+ */
+export const ACCOUNT_CHANGES = [
+  'admin.user_create',
+  'admin.password_reset',
+  'admin.totp_reset',
+  'account.activation_confirm',
+] as const;
 
 // Any constant: serialises appends so that concurrent requests cannot fork the chain. Held
 // until the writing transaction commits (pg_advisory_xact_lock).
@@ -192,7 +203,8 @@ export function createAuditRepository(db: Database, clock: Clock, fields?: Field
      * Patterns auditors should look at (thresholds configurable), computed in SQL over the
      * period: many distinct cases opened by one user within an hour, access outside working
      * hours or at weekends, repeated denials within a day, reads of cases not assigned to the
-     * reader. Counts and case numbers only.
+     * reader, and every account creation, credential reset and confirmation. Counts and case
+     * numbers only.
      */
     async anomalies(
       period: { from: Date; to: Date },
@@ -225,6 +237,11 @@ export function createAuditRepository(db: Database, clock: Clock, fields?: Field
         SELECT 'unassigned_read', actor_id, 1, at, at, case_number
           FROM audit_events
          WHERE action = 'case.view' AND reason = 'unassigned' AND at >= ${from} AND at < ${to}
+        UNION ALL
+        SELECT 'account_change', actor_id, 1, at, at, NULL
+          FROM audit_events
+         WHERE action IN (${Prisma.join([...ACCOUNT_CHANGES])}) AND outcome = 'allowed'
+           AND at >= ${from} AND at < ${to}
          ORDER BY 4 DESC
          LIMIT 500`;
       return rows;

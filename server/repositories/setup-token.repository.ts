@@ -4,8 +4,15 @@ import type { Database } from '../database/prisma-client.ts';
 /** First-admin setup tokens; stored as SHA-256 only. */
 export function createSetupTokenRepository(db: Database) {
   return {
-    async create(tokenHash: string, expiresAt: Date, client: DbClient = db): Promise<void> {
-      await client.setupToken.create({ data: { tokenHash, expiresAt } });
+    /** The new token becomes the only valid one: older unused tokens expire now. */
+    async replace(tokenHash: string, now: Date, expiresAt: Date): Promise<void> {
+      await db.$transaction([
+        db.setupToken.updateMany({
+          where: { usedAt: null, expiresAt: { gt: now } },
+          data: { expiresAt: now },
+        }),
+        db.setupToken.create({ data: { tokenHash, expiresAt } }),
+      ]);
     },
 
     /** Marks a valid token used, once; false when unknown, used or expired. */

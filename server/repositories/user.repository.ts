@@ -16,6 +16,14 @@ export interface UserRecord {
   failedLogins: number;
   lockouts: number;
   lockedUntil: Date | null;
+  sessionsValidAfter: Date | null;
+  /** Waiting for a second person's confirmation or for its owner's activation. */
+  activation: {
+    requestedAt: Date;
+    requestedBy: string | null;
+    confirmedBy: string | null;
+    expiresAt: Date | null;
+  } | null;
   createdAt: Date;
 }
 
@@ -39,6 +47,11 @@ const USER_COLUMNS = {
   failedLogins: true,
   lockouts: true,
   lockedUntil: true,
+  sessionsValidAfter: true,
+  activationRequestedAt: true,
+  activationRequestedBy: true,
+  activationConfirmedBy: true,
+  activationExpiresAt: true,
   createdAt: true,
 } as const;
 
@@ -54,6 +67,11 @@ type UserRow = {
   failedLogins: number;
   lockouts: number;
   lockedUntil: Date | null;
+  sessionsValidAfter: Date | null;
+  activationRequestedAt: Date | null;
+  activationRequestedBy: string | null;
+  activationConfirmedBy: string | null;
+  activationExpiresAt: Date | null;
   createdAt: Date;
 };
 
@@ -70,6 +88,15 @@ function toRecord(row: UserRow): UserRecord {
     failedLogins: row.failedLogins,
     lockouts: row.lockouts,
     lockedUntil: row.lockedUntil,
+    sessionsValidAfter: row.sessionsValidAfter,
+    activation: row.activationRequestedAt
+      ? {
+          requestedAt: row.activationRequestedAt,
+          requestedBy: row.activationRequestedBy,
+          confirmedBy: row.activationConfirmedBy,
+          expiresAt: row.activationExpiresAt,
+        }
+      : null,
     createdAt: row.createdAt,
   };
 }
@@ -79,6 +106,13 @@ const totpPlace = (userId: string, column: 'totp_secret' | 'totp_pending_secret'
   owner: { scope: 'system' as const, ownerType: 'user', ownerId: userId },
   place: { table: 'users', column, recordId: userId },
 });
+
+const NO_TOTP = {
+  totpSecret: null,
+  totpPendingSecret: null,
+  totpEnrolledAt: null,
+  totpLastStep: null,
+} as const;
 
 export function createUserRepository(db: Database, fields: FieldCrypto) {
   return {
@@ -150,29 +184,118 @@ export function createUserRepository(db: Database, fields: FieldCrypto) {
         where: { id },
         data: {
           failedLogins: 0,
+          lockouts: 0,
           lockedUntil: null,
           ...(rehashed ? { passwordHash: rehashed } : {}),
         },
       });
     },
 
-    async setPassword(
+    /** A new password; sessions signed in before `at` (and older calendar feeds) end. */
+    async setPassword(id: string, passwordHash: string, at: Date, client: DbClient = db) {
+      await client.user.update({
+        where: { id },
+        data: {
+          passwordHash,
+          mustChangePassword: false,
+          passwordChangedAt: at,
+          sessionsValidAfter: at,
+        },
+      });
+    },
+
+    async setDisabled(id: string, disabled: boolean, at: Date, client: DbClient = db) {
+      await client.user.update({
+        where: { id },
+        data: disabled ? { disabledAt: at, sessionsValidAfter: at } : { disabledAt: null },
+      });
+    },
+
+    /**
+     * Takes the account out of use until a second person confirms it and its owner chooses a
+     * password and second factor: the password becomes unusable, the factor and recovery
+     * codes go, and every session and calendar feed issued before `at` ends.
+     */
+    async requireActivation(
       id: string,
-      passwordHash: string,
-      mustChange: boolean,
+      unusablePasswordHash: string,
+      requestedBy: string | null,
+      at: Date,
       client: DbClient = db,
     ) {
       await client.user.update({
         where: { id },
-        data: { passwordHash, mustChangePassword: mustChange, passwordChangedAt: new Date() },
+        data: {
+          passwordHash: unusablePasswordHash,
+          mustChangePassword: false,
+          sessionsValidAfter: at,
+          activationRequestedAt: at,
+          activationRequestedBy: requestedBy,
+          activationConfirmedBy: null,
+          activationTokenHash: null,
+          activationExpiresAt: null,
+          ...NO_TOTP,
+        },
       });
+      await client.recoveryCode.deleteMany({ where: { userId: id } });
     },
 
-    async setDisabled(id: string, disabled: boolean, client: DbClient = db): Promise<void> {
-      await client.user.update({
-        where: { id },
-        data: { disabledAt: disabled ? new Date() : null },
+    /** Records the confirmation and the one-time link's token hash (a new one replaces it). */
+    async confirmActivation(
+      id: string,
+      confirmedBy: string,
+      tokenHash: string,
+      expiresAt: Date,
+      client: DbClient = db,
+    ): Promise<boolean> {
+      const done = await client.user.updateMany({
+        where: { id, activationRequestedAt: { not: null } },
+        data: {
+          activationConfirmedBy: confirmedBy,
+          activationTokenHash: tokenHash,
+          activationExpiresAt: expiresAt,
+        },
       });
+      return done.count === 1;
+    },
+
+    async findByActivationToken(tokenHash: string, now: Date, client: DbClient = db) {
+      const row = await client.user.findFirst({
+        where: { activationTokenHash: tokenHash, activationExpiresAt: { gt: now } },
+        select: USER_COLUMNS,
+      });
+      return row ? toRecord(row) : null;
+    },
+
+    /**
+     * Spends the token (once, atomically) and puts the owner's password in place; the
+     * second factor is enrolled by the caller in the same transaction.
+     */
+    async completeActivation(
+      id: string,
+      tokenHash: string,
+      passwordHash: string,
+      now: Date,
+      client: DbClient = db,
+    ): Promise<boolean> {
+      const done = await client.user.updateMany({
+        where: { id, activationTokenHash: tokenHash, activationExpiresAt: { gt: now } },
+        data: {
+          passwordHash,
+          mustChangePassword: false,
+          passwordChangedAt: now,
+          sessionsValidAfter: now,
+          failedLogins: 0,
+          lockouts: 0,
+          lockedUntil: null,
+          activationRequestedAt: null,
+          activationRequestedBy: null,
+          activationConfirmedBy: null,
+          activationTokenHash: null,
+          activationExpiresAt: null,
+        },
+      });
+      return done.count === 1;
     },
 
     async unlock(id: string, client: DbClient = db): Promise<void> {
@@ -231,16 +354,8 @@ export function createUserRepository(db: Database, fields: FieldCrypto) {
       return claimed.count === 1;
     },
 
-    async resetTotp(id: string, client: DbClient = db): Promise<void> {
-      await client.user.update({
-        where: { id },
-        data: {
-          totpSecret: null,
-          totpPendingSecret: null,
-          totpEnrolledAt: null,
-          totpLastStep: null,
-        },
-      });
+    async resetTotp(id: string, at: Date, client: DbClient = db): Promise<void> {
+      await client.user.update({ where: { id }, data: { ...NO_TOTP, sessionsValidAfter: at } });
       await client.recoveryCode.deleteMany({ where: { userId: id } });
     },
 
@@ -254,11 +369,11 @@ export function createUserRepository(db: Database, fields: FieldCrypto) {
     /** Uses a recovery code once (atomically). */
     async consumeRecoveryCode(
       id: string,
-      codeHash: string,
+      codeHashes: string[],
       client: DbClient = db,
     ): Promise<boolean> {
       const used = await client.recoveryCode.updateMany({
-        where: { userId: id, codeHash, usedAt: null },
+        where: { userId: id, codeHash: { in: codeHashes }, usedAt: null },
         data: { usedAt: new Date() },
       });
       return used.count === 1;

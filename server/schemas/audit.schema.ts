@@ -126,6 +126,7 @@ export const AnomalyReport = Type.Object(
             Type.Literal('off_hours'),
             Type.Literal('repeated_denials'),
             Type.Literal('unassigned_read'),
+            Type.Literal('account_change'),
           ]),
           actorId: Type.Union([Type.String(), Type.Null()]),
           actorUsername: Type.Union([Type.String(), Type.Null()]),

@@ -12,6 +12,8 @@ export const AdminUserView = Type.Object(
     locked: Type.Boolean(),
     totpEnrolled: Type.Boolean(),
     mustChangePassword: Type.Boolean(),
+    /** Out of use until a second person confirms (`confirmation`) and its owner activates it. */
+    activation: Type.Union([Type.Literal('confirmation'), Type.Literal('owner'), Type.Null()]),
     createdAt: Type.String({ format: 'date-time' }),
   },
   { additionalProperties: false },
@@ -40,8 +42,33 @@ export const CreatedUser = Type.Object(
 );
 export type CreatedUser = Type.Static<typeof CreatedUser>;
 
-export const TemporaryPassword = Type.Object(
-  { temporaryPassword: Type.String() },
+export const ActivationLink = Type.Object(
+  {
+    /** `/activate#token=…`: the token stays in the fragment, out of server logs. */
+    activationPath: Type.String(),
+    expiresAt: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);
+
+const ActivationToken = Type.String({ minLength: 16, maxLength: 200 });
+
+export const ActivationStartBody = Type.Object(
+  { token: ActivationToken },
+  { additionalProperties: false },
+);
+
+export const ActivationStarted = Type.Object(
+  { username: Type.String(), secret: Type.String(), otpauthUrl: Type.String() },
+  { additionalProperties: false },
+);
+
+export const ActivationCompleteBody = Type.Object(
+  {
+    token: ActivationToken,
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+    code: Type.String({ pattern: '^[0-9]{6}$' }),
+  },
   { additionalProperties: false },
 );
 

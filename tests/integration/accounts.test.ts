@@ -11,6 +11,7 @@ import {
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const STRONG = 'Leuchtturm Brezel Gewitter Akkordeon';
+const SYSTEM = { actor: null, clientAddress: null, requestId: 'test' };
 
 describe('accounts', () => {
   let t: TestApp;
@@ -26,14 +27,13 @@ describe('accounts', () => {
   const rawLogin = (payload: object) =>
     t.app.inject({ method: 'POST', url: '/api/auth/login', payload });
 
-  it('walks a new counsellor from a temporary password through TOTP enrollment to work', async () => {
-    const created = await adminApi('POST', '/api/admin/users', {
+  it('walks a counsellor the operator made with a temporary password through TOTP enrollment to work', async () => {
+    // The operator's path on the server (CLI); admins over HTTP never receive a password.
+    const { user, temporaryPassword } = await t.app.services.accounts.create(SYSTEM, {
       username: 'neu.beraterin',
       role: 'counsellor',
       service: 'comeback',
     });
-    expect(created.statusCode).toBe(201);
-    const { user, temporaryPassword } = created.json();
     expect(user).toMatchObject({
       username: 'neu.beraterin',
       role: 'counsellor',
@@ -153,24 +153,30 @@ describe('accounts', () => {
     );
     const third = asUser(t.app, await signIn(t.app, t.clock, lead));
     const reset = await adminApi('POST', `/api/admin/users/${lead.user.id}/reset-password`, {});
-    expect(reset.statusCode).toBe(200);
+    expect(reset.statusCode).toBe(204);
     expect((await third('GET', '/api/auth/me')).statusCode).toBe(401);
-    // The temporary password does not bypass the second factor.
-    const withoutCode = await rawLogin({
+    // The old password and factor no longer sign in: the account waits for its activation.
+    t.clock.advance(60_000);
+    const old = await rawLogin({
       username: lead.username,
-      password: reset.json().temporaryPassword,
+      password: lead.password,
+      totp: await totpCode(lead.totpSecret!, t.clock),
     });
-    expect(withoutCode.json().error).toBe('totp_required');
+    expect(old.json().error).toBe('invalid_credentials');
   });
 
-  it('resets a lost second factor, audited, so the user enrolls again', async () => {
+  it('resets a lost second factor, audited; the account waits for a second person', async () => {
     const auditor = await newUser(t.app, t.clock, { role: 'auditor', totp: true });
     expect(
       (await adminApi('POST', `/api/admin/users/${auditor.user.id}/reset-totp`, {})).statusCode,
     ).toBe(204);
     const login = await rawLogin({ username: auditor.username, password: auditor.password });
-    expect(login.statusCode).toBe(200);
-    expect(login.json().session.totpEnrollmentRequired).toBe(true);
+    expect(login.statusCode).toBe(401);
+    const listed = (await adminApi('GET', '/api/admin/users')).json().users;
+    expect(listed.find((u: { id: string }) => u.id === auditor.user.id)).toMatchObject({
+      activation: 'confirmation',
+      totpEnrolled: false,
+    });
     const events = await withClient(t.database.ownerUrl, (client) =>
       client.query(
         `SELECT actor_id, target_id FROM audit_events WHERE action = 'admin.totp_reset'`,

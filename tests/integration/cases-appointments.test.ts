@@ -319,7 +319,7 @@ describe('calendar feed', () => {
     const erik = await newCounsellor(t, 'comeback');
     const created = expectStatus(await erik.http('POST', '/api/calendar/feed-token', {}), 201);
     expect((await t.app.inject({ method: 'GET', url: created.path })).statusCode).toBe(200);
-    await t.app.repositories.users.setDisabled(erik.user.id, true);
+    await t.app.repositories.users.setDisabled(erik.user.id, true, t.clock.now());
     expect((await t.app.inject({ method: 'GET', url: created.path })).statusCode).toBe(404);
   });
 });

@@ -45,6 +45,8 @@ describe('the route table', () => {
       'GET /api/health',
       'GET /api/openapi.json',
       'GET /api/setup',
+      'POST /api/activation/complete',
+      'POST /api/activation/start',
       'POST /api/auth/login',
       'POST /api/setup/admin',
     ]);

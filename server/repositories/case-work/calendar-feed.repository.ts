@@ -66,7 +66,14 @@ export function createCalendarFeedRepository() {
       tokenHash: string,
       client: DbClient,
     ): Promise<CalendarFeedRecord | null> {
-      return client.calendarFeed.findFirst({ where: { service, tokenHash }, select: COLUMNS });
+      const feed = await client.calendarFeed.findFirst({
+        where: { service, tokenHash },
+        select: { ...COLUMNS, user: { select: { sessionsValidAfter: true } } },
+      });
+      // A token issued before the last credential reset or disable is void, like a session.
+      const validAfter = feed?.user.sessionsValidAfter;
+      if (!feed || (validAfter && feed.createdAt < validAfter)) return null;
+      return { userId: feed.userId, createdAt: feed.createdAt };
     },
   };
 }

@@ -2,15 +2,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { UserRecord } from '../../repositories/user.repository.ts';
 import { EmptyBody, errorResponses, IdParams, NoContent } from '../../schemas/common.schema.ts';
-import {
-  CreatedUser,
-  CreateUserBody,
-  TemporaryPassword,
-  UserList,
-  type AdminUserView,
-} from '../../schemas/users.schema.ts';
+import { CreatedUser, CreateUserBody, UserList } from '../../schemas/users.schema.ts';
 import type { Clock } from '../../clock.ts';
 import type { RequestContext } from '../../services/actor.ts';
+import { adminUserView } from './user-view.ts';
 
 const ADMIN = { access: ['admin'], audit: 'event' } as const;
 
@@ -18,17 +13,7 @@ const ADMIN = { access: ['admin'], audit: 'event' } as const;
 export default async function adminUserRoutes(app: FastifyInstance, options: { clock: Clock }) {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>();
   const { accounts, audit } = app.services;
-  const view = (user: UserRecord): AdminUserView => ({
-    id: user.id,
-    username: user.username,
-    role: user.role,
-    service: user.service,
-    disabled: user.disabled,
-    locked: user.lockedUntil !== null && user.lockedUntil > options.clock.now(),
-    totpEnrolled: user.totpEnrolled,
-    mustChangePassword: user.mustChangePassword,
-    createdAt: user.createdAt.toISOString(),
-  });
+  const view = (user: UserRecord) => adminUserView(user, options.clock.now());
 
   routes.get(
     '/api/admin/users',
@@ -49,23 +34,21 @@ export default async function adminUserRoutes(app: FastifyInstance, options: { c
       schema: {
         tags: ['admin'],
         summary:
-          'Create an account; without a password, a temporary one is generated and shown once',
+          'Ask for an account: out of use until a second person confirms it and its owner activates it (no password: 400 password_not_allowed)',
         body: CreateUserBody,
         response: { 201: CreatedUser, ...errorResponses(400, 409) },
       },
     },
     async (request, reply) => {
-      const created = await accounts.create(request.context, request.body);
-      return reply
-        .status(201)
-        .send({ user: view(created.user), temporaryPassword: created.temporaryPassword });
+      const user = await accounts.request(request.context, request.body);
+      return reply.status(201).send({ user: view(user) });
     },
   );
 
   const action = (
     path: string,
     summary: string,
-    run: (context: RequestContext, id: string) => Promise<{ temporaryPassword: string } | void>,
+    run: (context: RequestContext, id: string) => Promise<void>,
   ) =>
     routes.post(
       `/api/admin/users/:id/${path}`,
@@ -76,12 +59,12 @@ export default async function adminUserRoutes(app: FastifyInstance, options: { c
           summary,
           params: IdParams,
           body: EmptyBody,
-          response: { 200: TemporaryPassword, 204: NoContent, ...errorResponses(404, 409) },
+          response: { 204: NoContent, ...errorResponses(403, 404, 409) },
         },
       },
       async (request, reply) => {
-        const result = await run(request.context, request.params.id);
-        return result ? result : reply.status(204).send(null);
+        await run(request.context, request.params.id);
+        return reply.status(204).send(null);
       },
     );
 
@@ -96,10 +79,12 @@ export default async function adminUserRoutes(app: FastifyInstance, options: { c
   );
   action(
     'reset-password',
-    'Set a temporary password that must be changed; ends sessions',
+    'Take the account out of use until a second person confirms and its owner sets a new password and second factor; ends sessions',
     (context, id) => accounts.resetPassword(context, id),
   );
-  action('reset-totp', 'Remove the second factor (lost phone); ends sessions', (context, id) =>
-    accounts.resetTotp(context, id),
+  action(
+    'reset-totp',
+    'Remove the second factor (lost phone): the account waits for confirmation and activation like a password reset',
+    (context, id) => accounts.resetTotp(context, id),
   );
 }

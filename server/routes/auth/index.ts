@@ -141,13 +141,14 @@ export default async function authRoutes(
     },
     async (request, reply) => {
       const { currentPassword, newPassword } = request.body;
-      await auth.changePassword(
+      const changedAt = await auth.changePassword(
         request.context,
         request.actor.userId,
         currentPassword,
         newPassword,
         hashSessionId(request.session.sessionId),
       );
+      request.session.credentialsAt = changedAt.getTime();
       return reply.status(204).send(null);
     },
   );

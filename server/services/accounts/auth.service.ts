@@ -7,8 +7,10 @@ import type { RequestContext } from '../actor.ts';
 import type { AuditLog } from '../audit-log.ts';
 import { hashPassword, needsRehash, timingDummyHash, verifyPassword } from './password-hashing.ts';
 import { assertAcceptablePassword } from './password-policy.ts';
+import { hashOneTimeToken } from './one-time-token.ts';
 import {
   hashRecoveryCode,
+  legacyRecoveryCodeHash,
   looksLikeRecoveryCode,
   matchTotp,
   newRecoveryCodes,
@@ -19,6 +21,34 @@ import {
 /** Every `threshold` failures in a row lock the account, each time twice as long (SECURITY.md). */
 export const LOCKOUT = { threshold: 10, firstLockMinutes: 1, maxLockMinutes: 24 * 60 } as const;
 
+const lockMinutes = (lockouts: number) =>
+  Math.min(LOCKOUT.firstLockMinutes * 2 ** lockouts, LOCKOUT.maxLockMinutes);
+
+/**
+ * The same lockout for user names that do not exist, so that `429 locked` does not tell an
+ * existing account from an unknown one. Kept in memory per process (bounded; the oldest name
+ * goes first), since unknown names have no row to count in.
+ */
+function createUnknownNameLockout(maxNames = 10_000) {
+  const names = new Map<string, { failures: number; lockouts: number; lockedUntil: number }>();
+  return {
+    /** Counts a failure; true when the name is (now) locked. */
+    fail(name: string, now: Date): boolean {
+      const entry = names.get(name) ?? { failures: 0, lockouts: 0, lockedUntil: 0 };
+      names.delete(name);
+      names.set(name, entry);
+      if (names.size > maxNames) names.delete(names.keys().next().value!);
+      if (entry.lockedUntil > now.getTime()) return true;
+      entry.failures += 1;
+      if (entry.failures < LOCKOUT.threshold) return false;
+      entry.lockedUntil = now.getTime() + lockMinutes(entry.lockouts) * 60_000;
+      entry.lockouts += 1;
+      entry.failures = 0;
+      return true;
+    },
+  };
+}
+
 export interface LoginInput {
   username: string;
   password: string;
@@ -26,6 +56,9 @@ export interface LoginInput {
 }
 
 const INVALID = () => new AppError('invalid_credentials', 'Wrong user name, password or code.');
+
+const TOTP_REQUIRED = () =>
+  new AppError('totp_required', 'Enter the code from your authenticator app.');
 
 export function normaliseUsername(username: string): string {
   return username.trim().toLowerCase();
@@ -37,8 +70,46 @@ export function createAuthService(deps: {
   audit: AuditLog;
   clock: Clock;
   totpPolicy: TotpPolicy;
+  /** The server-held key recovery codes are hashed under (totp.ts). */
+  recoveryKey: Uint8Array;
 }) {
-  const { users, audit, clock } = deps;
+  const { users, audit, clock, recoveryKey } = deps;
+  const unknownNames = createUnknownNameLockout();
+
+  async function refuseWhileLocked(context: RequestContext, user: UserRecord, action: string) {
+    if (!user.lockedUntil || user.lockedUntil <= clock.now()) return;
+    await audit.record(context, {
+      action,
+      outcome: 'denied',
+      reason: 'locked',
+      targetType: 'user',
+      targetId: user.id,
+    });
+    throw lockedError();
+  }
+
+  /** Enrolls a confirmed secret and answers fresh recovery codes (shown once). */
+  async function enroll(userId: string, secret: string, step: number) {
+    await users.enrollTotp(userId, secret, step);
+    const recoveryCodes = newRecoveryCodes();
+    await users.replaceRecoveryCodes(
+      userId,
+      recoveryCodes.map((code) => hashRecoveryCode(code, recoveryKey)),
+    );
+    return recoveryCodes;
+  }
+
+  /** The account a live activation link belongs to. */
+  async function activating(token: string): Promise<UserRecord> {
+    const user = await users.findByActivationToken(hashOneTimeToken(token), clock.now());
+    if (!user) {
+      throw new AppError(
+        'activation_invalid',
+        'This activation link is not valid (used or expired). Ask for a new one.',
+      );
+    }
+    return user;
+  }
 
   /** Counts the failure, locks at the threshold, and throws the answer the caller gets. */
   async function failSignIn(
@@ -46,12 +117,13 @@ export function createAuthService(deps: {
     user: UserRecord,
     reason: string,
     action = 'auth.login',
+    answer: () => AppError = INVALID,
   ): Promise<never> {
     const event = { targetType: 'user', targetId: user.id };
     await audit.record(context, { action, outcome: 'denied', reason, ...event });
     const failures = await users.countFailedLogin(user.id);
-    if (failures < LOCKOUT.threshold) throw INVALID();
-    const minutes = Math.min(LOCKOUT.firstLockMinutes * 2 ** user.lockouts, LOCKOUT.maxLockMinutes);
+    if (failures < LOCKOUT.threshold) throw answer();
+    const minutes = lockMinutes(user.lockouts);
     await users.lock(user.id, new Date(clock.now().getTime() + minutes * 60_000));
     await audit.record(context, {
       action: 'auth.lockout',
@@ -64,7 +136,10 @@ export function createAuthService(deps: {
 
   async function secondFactorMatches(context: RequestContext, user: UserRecord, code: string) {
     if (looksLikeRecoveryCode(code)) {
-      const used = await users.consumeRecoveryCode(user.id, hashRecoveryCode(code));
+      const used = await users.consumeRecoveryCode(user.id, [
+        hashRecoveryCode(code, recoveryKey),
+        legacyRecoveryCodeHash(code),
+      ]);
       if (used) {
         await audit.record(context, {
           action: 'auth.recovery_code_used',
@@ -90,30 +165,22 @@ export function createAuthService(deps: {
       const user = await users.findByUsername(normaliseUsername(input.username));
       if (!user) {
         await verifyPassword(await timingDummyHash(), input.password);
+        const locked = unknownNames.fail(normaliseUsername(input.username), clock.now());
         await audit.record(context, {
           action: 'auth.login',
           outcome: 'denied',
-          reason: 'unknown_user',
+          reason: locked ? 'locked' : 'unknown_user',
         });
-        throw INVALID();
+        throw locked ? lockedError() : INVALID();
       }
       const passwordMatches = await verifyPassword(user.passwordHash, input.password);
-      if (user.lockedUntil && user.lockedUntil > clock.now()) {
-        await audit.record(context, {
-          action: 'auth.login',
-          outcome: 'denied',
-          reason: 'locked',
-          targetType: 'user',
-          targetId: user.id,
-        });
-        throw lockedError();
-      }
+      await refuseWhileLocked(context, user, 'auth.login');
       if (!passwordMatches) return failSignIn(context, user, 'wrong_password');
-      if (user.disabled) {
+      if (user.disabled || user.activation) {
         await audit.record(context, {
           action: 'auth.login',
           outcome: 'denied',
-          reason: 'disabled',
+          reason: user.disabled ? 'disabled' : 'activation_pending',
           targetType: 'user',
           targetId: user.id,
         });
@@ -121,7 +188,8 @@ export function createAuthService(deps: {
       }
       if (user.totpEnrolled) {
         if (!input.totp) {
-          throw new AppError('totp_required', 'Enter the code from your authenticator app.');
+          // Audited and counted like a failure: otherwise it confirms a password silently.
+          return failSignIn(context, user, 'totp_missing', 'auth.login', TOTP_REQUIRED);
         }
         if (!(await secondFactorMatches(context, user, input.totp))) {
           return failSignIn(context, user, 'wrong_second_factor');
@@ -189,9 +257,7 @@ export function createAuthService(deps: {
           'The code does not match. Check the time on your phone and try the next code.',
         );
       }
-      await users.enrollTotp(userId, pending, step);
-      const recoveryCodes = newRecoveryCodes();
-      await users.replaceRecoveryCodes(userId, recoveryCodes.map(hashRecoveryCode));
+      const recoveryCodes = await enroll(userId, pending, step);
       await audit.record(context, {
         action: 'auth.totp_confirm',
         outcome: 'allowed',
@@ -210,7 +276,10 @@ export function createAuthService(deps: {
     ) {
       const user = await users.findById(userId);
       if (!user || user.disabled) throw new AppError('unauthenticated', 'Please sign in.');
-      if (!(await verifyPassword(user.passwordHash, password))) {
+      const matches = await verifyPassword(user.passwordHash, password);
+      // The lockout holds here as at sign-in: a locked screen is no way around it.
+      await refuseWhileLocked(context, user, action);
+      if (!matches) {
         return failSignIn(context, user, 'wrong_password', action);
       }
       return user;
@@ -218,7 +287,8 @@ export function createAuthService(deps: {
 
     /**
      * A new password ends every other session of the user (someone who knew the old one may
-     * be signed in elsewhere); `currentSession` (its id hash) stays signed in.
+     * be signed in elsewhere); `currentSession` (its id hash) stays signed in. Answers the
+     * moment before which sessions are void, for the current session to carry.
      */
     async changePassword(
       context: RequestContext,
@@ -226,13 +296,14 @@ export function createAuthService(deps: {
       current: string,
       next: string,
       currentSession: string,
-    ) {
+    ): Promise<Date> {
       const user = await this.confirmPassword(context, userId, current, 'auth.password_change');
       await assertAcceptablePassword(next, { username: user.username });
       if (await verifyPassword(user.passwordHash, next)) {
         throw new AppError('weak_password', 'The new password must differ from the current one.');
       }
-      await users.setPassword(userId, await hashPassword(next), false);
+      const at = clock.now();
+      await users.setPassword(userId, await hashPassword(next), at);
       const ended = await deps.sessions.deleteForUser(userId, { except: currentSession });
       await audit.record(context, {
         action: 'auth.password_change',
@@ -241,6 +312,56 @@ export function createAuthService(deps: {
         targetId: userId,
         reason: `other_sessions_ended:${ended}`,
       });
+      return at;
+    },
+
+    /** Opens an activation link: a new second-factor secret for the account holder to scan. */
+    async startActivation(context: RequestContext, token: string) {
+      const user = await activating(token);
+      const secret = newTotpSecret();
+      await users.setPendingTotpSecret(user.id, secret);
+      await audit.record(context, {
+        action: 'account.activation_start',
+        outcome: 'allowed',
+        targetType: 'user',
+        targetId: user.id,
+      });
+      return { username: user.username, secret, otpauthUrl: totpUri(user.username, secret) };
+    },
+
+    /**
+     * The account holder's own password and second factor; spends the link. The code is
+     * checked before the link is spent, so a mistyped code can be tried again.
+     */
+    async completeActivation(
+      context: RequestContext,
+      input: { token: string; password: string; code: string },
+    ) {
+      const user = await activating(input.token);
+      await assertAcceptablePassword(input.password, { username: user.username });
+      const pending = await users.readTotpSecret(user.id, 'pending');
+      const step = pending ? await matchTotp(pending, input.code, clock.now()) : null;
+      if (!pending || step === null) {
+        throw new AppError(
+          'invalid_code',
+          'The code does not match. Check the time on your phone and try the next code.',
+        );
+      }
+      const spent = await users.completeActivation(
+        user.id,
+        hashOneTimeToken(input.token),
+        await hashPassword(input.password),
+        clock.now(),
+      );
+      if (!spent) throw new AppError('activation_invalid', 'This activation link was used.');
+      const recoveryCodes = await enroll(user.id, pending, step);
+      await audit.record(context, {
+        action: 'account.activate',
+        outcome: 'allowed',
+        targetType: 'user',
+        targetId: user.id,
+      });
+      return { recoveryCodes };
     },
   };
 }

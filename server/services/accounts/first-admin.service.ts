@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { SetupTokenRepository } from '../../repositories/setup-token.repository.ts';
@@ -6,15 +5,16 @@ import type { UserRepository } from '../../repositories/user.repository.ts';
 import type { RequestContext } from '../actor.ts';
 import type { AuditLog } from '../audit-log.ts';
 import type { AccountAdminService } from './account-admin.service.ts';
+import { hashOneTimeToken as hashToken, newOneTimeToken } from './one-time-token.ts';
 
 const SETUP_LINK_HOURS = 24;
-
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
  * On a fresh installation `npm start` prints a one-time link that creates the first admin in
  * the browser. The token travels in the URL fragment, so it never reaches a server log or a
  * Referer header; only its SHA-256 is stored. Once an admin exists the route answers 410.
+ * Only the newest link is valid: each start replaces the one before, so old links printed to
+ * the journal are worthless.
  */
 export function createFirstAdminService(deps: {
   users: UserRepository;
@@ -28,9 +28,10 @@ export function createFirstAdminService(deps: {
     /** A new setup link while no admin exists; undefined once one does. */
     async setupLink(baseUrl: string): Promise<string | undefined> {
       if ((await users.countActiveAdmins()) > 0) return undefined;
-      const token = randomBytes(32).toString('base64url');
-      const expiresAt = new Date(clock.now().getTime() + SETUP_LINK_HOURS * 3_600_000);
-      await setupTokens.create(hashToken(token), expiresAt);
+      const { token, hash } = newOneTimeToken();
+      const now = clock.now();
+      const expiresAt = new Date(now.getTime() + SETUP_LINK_HOURS * 3_600_000);
+      await setupTokens.replace(hash, now, expiresAt);
       return `${baseUrl}/setup#token=${token}`;
     },
 

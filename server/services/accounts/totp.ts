@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
 
 /** TOTP as API.md fixes it: base32 secret, SHA-1, 6 digits, 30-second steps. */
@@ -28,8 +28,9 @@ export async function matchTotp(secret: string, code: string, now: Date): Promis
 }
 
 /**
- * Recovery codes: ten codes of 50 random bits each, shown once, stored as SHA-256 (their
- * entropy makes a slow hash unnecessary). Typed with or without the dash, in any case.
+ * Recovery codes: ten codes of 50 random bits each, shown once, typed with or without the
+ * dash, in any case. Stored as HMAC-SHA-256 under a key derived from the master key, so a
+ * database dump alone cannot be searched for them offline.
  */
 const RECOVERY_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const RECOVERY_CODE_COUNT = 10;
@@ -46,7 +47,19 @@ export function looksLikeRecoveryCode(input: string): boolean {
   return /^[A-Za-z0-9]{5}-?[A-Za-z0-9]{5}$/.test(input.trim());
 }
 
-export function hashRecoveryCode(code: string): string {
-  const normalised = code.trim().toUpperCase().replace('-', '');
+const normaliseRecoveryCode = (code: string) => code.trim().toUpperCase().replace('-', '');
+
+/** The key recovery codes are hashed under; never stored, derived at start. */
+export function recoveryCodeKey(masterKey: Uint8Array): Buffer {
+  return createHmac('sha256', masterKey).update('casework/recovery-code/v2').digest();
+}
+
+export function hashRecoveryCode(code: string, key: Uint8Array): string {
+  return `v2:${createHmac('sha256', key).update(normaliseRecoveryCode(code)).digest('hex')}`;
+}
+
+/** Codes issued before the keyed hash; still accepted until used or replaced. */
+export function legacyRecoveryCodeHash(code: string): string {
+  const normalised = normaliseRecoveryCode(code);
   return createHash('sha256').update(`casework/recovery-code/v1:${normalised}`).digest('hex');
 }

@@ -8,8 +8,8 @@ interface ActionTexts {
   label: string;
   confirmTitle: string;
   confirmText: string;
-  /** Said after the action; reset-password shows the new password instead. */
-  done: string | null;
+  /** Said after the action. */
+  done: string;
 }
 
 export const ACCOUNT_ACTIONS: Readonly<Record<AccountAction, ActionTexts>> = {
@@ -23,7 +23,7 @@ export const ACCOUNT_ACTIONS: Readonly<Record<AccountAction, ActionTexts>> = {
     label: 'users.actionResetPassword',
     confirmTitle: 'users.confirmResetPasswordTitle',
     confirmText: 'users.confirmResetPassword',
-    done: null,
+    done: 'users.doneResetPassword',
   },
   'reset-totp': {
     label: 'users.actionResetTotp',

@@ -2,7 +2,14 @@ import type { Role, Service } from './api/types';
 
 export interface NavItem {
   path:
-    '/cases' | '/appointments' | '/prevention' | '/stats' | '/erasure' | '/audit' | '/admin/users';
+    | '/cases'
+    | '/appointments'
+    | '/prevention'
+    | '/stats'
+    | '/erasure'
+    | '/audit'
+    | '/admin/users'
+    | '/accounts';
   /** i18n key of the link text. */
   label: string;
   /** i18n key of the one-line explanation on the start page. */
@@ -42,13 +49,19 @@ const users: NavItem = {
   description: 'nav.usersDescription',
 };
 
+const confirmations: NavItem = {
+  path: '/accounts',
+  label: 'nav.confirmations',
+  description: 'nav.confirmationsDescription',
+};
+
 /**
  * The sections each role works in, in menu order. Only a convenience: the server decides what
  * a role may see, and answers 403 wherever this table is wrong.
  */
 export const NAV_ITEMS_BY_ROLE: Readonly<Record<Role, readonly NavItem[]>> = {
   counsellor: [cases, appointments, prevention],
-  team_lead: [statistics, erasure],
+  team_lead: [statistics, erasure, confirmations],
   auditor: [auditLog],
   admin: [users],
 };

@@ -12,13 +12,13 @@ const ALL_SECTIONS = Object.values(NAV_ITEMS_BY_ROLE).flat();
 
 /**
  * Where a visitor of `pathname` belongs instead, or null when they may stay. First-admin setup
- * is open to anyone holding the link. Signed-out users sign in; a forced password change and
+ * and account activation are open to anyone holding the link. Signed-out users sign in; a forced password change and
  * then a pending TOTP enrolment come before anything else (the order in which the server's
  * gates apply); the sign-in and enrolment pages are for nobody else, and a section of another
  * role leads to the start page.
  */
 export function redirectTarget(pathname: string, { user, status }: GuardState): Landing | null {
-  if (pathname === '/setup') return null;
+  if (pathname === '/setup' || pathname === '/activate') return null;
   if (user === null) return pathname === '/login' ? null : '/login';
   if (status.passwordChangeRequired) {
     return pathname === '/account/password' ? null : '/account/password';

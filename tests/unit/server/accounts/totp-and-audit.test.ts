@@ -2,6 +2,8 @@ import { generate } from 'otplib';
 import { describe, expect, it } from 'vitest';
 import {
   hashRecoveryCode,
+  legacyRecoveryCodeHash,
+  recoveryCodeKey,
   looksLikeRecoveryCode,
   matchTotp,
   newRecoveryCodes,
@@ -9,6 +11,8 @@ import {
   totpUri,
 } from '../../../../server/services/accounts/totp.ts';
 import { recordedAddress } from '../../../../server/services/audit-log.ts';
+
+const KEY = recoveryCodeKey(new Uint8Array(32).fill(1));
 
 describe('TOTP', () => {
   const now = new Date('2026-11-23T10:00:00Z');
@@ -38,9 +42,19 @@ describe('TOTP', () => {
     for (const code of codes) {
       expect(code).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
       expect(looksLikeRecoveryCode(code)).toBe(true);
-      expect(hashRecoveryCode(code.toLowerCase().replace('-', ''))).toBe(hashRecoveryCode(code));
+      expect(hashRecoveryCode(code.toLowerCase().replace('-', ''), KEY)).toBe(
+        hashRecoveryCode(code, KEY),
+      );
     }
     expect(looksLikeRecoveryCode('123456')).toBe(false);
+  });
+
+  it('hashes recovery codes under the server key: a dump alone does not reveal them', () => {
+    const [code] = newRecoveryCodes();
+    const otherKey = recoveryCodeKey(new Uint8Array(32).fill(2));
+    expect(hashRecoveryCode(code!, KEY)).not.toBe(hashRecoveryCode(code!, otherKey));
+    // Without the key, the unkeyed hash of the code (what an offline search would try) differs.
+    expect(hashRecoveryCode(code!, KEY)).not.toContain(legacyRecoveryCodeHash(code!));
   });
 });
 

@@ -4,7 +4,6 @@ import type {
   CreateUserRequest,
   CreateUserResponse,
   EmptyBody,
-  TemporaryPasswordResponse,
   UserListResponse,
 } from './types';
 
@@ -21,17 +20,9 @@ export function createUser(request: CreateUserRequest): Promise<CreateUserRespon
   return apiRequest<CreateUserResponse>('POST', '/api/admin/users', request);
 }
 
-/** Row actions that answer 204; `reset-password` answers the new password instead. */
-export type UserAction = 'disable' | 'enable' | 'unlock' | 'reset-totp';
+/** Row actions; each answers 204. A reset hands out nothing: a second person confirms it. */
+export type UserAction = 'disable' | 'enable' | 'unlock' | 'reset-password' | 'reset-totp';
 
 export function runUserAction(id: string, action: UserAction): Promise<void> {
   return apiRequest<void>('POST', `/api/admin/users/${encodeURIComponent(id)}/${action}`, EMPTY);
-}
-
-export function resetUserPassword(id: string): Promise<TemporaryPasswordResponse> {
-  return apiRequest<TemporaryPasswordResponse>(
-    'POST',
-    `/api/admin/users/${encodeURIComponent(id)}/reset-password`,
-    EMPTY,
-  );
 }

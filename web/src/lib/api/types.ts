@@ -30,12 +30,14 @@ import type {
   WorkloadResponse as WorkloadResponseSchema,
 } from '$schemas/stats.schema';
 import type {
+  ActivationCompleteBody,
+  ActivationLink,
+  ActivationStarted,
   AdminUserView,
   CreatedUser,
   CreateUserBody,
   FirstAdminBody,
   SetupStatus as SetupStatusSchema,
-  TemporaryPassword,
   UserList,
 } from '$schemas/users.schema';
 
@@ -57,7 +59,9 @@ export type AdminUser = Static<typeof AdminUserView>;
 export type UserListResponse = Static<typeof UserList>;
 export type CreateUserRequest = Static<typeof CreateUserBody>;
 export type CreateUserResponse = Static<typeof CreatedUser>;
-export type TemporaryPasswordResponse = Static<typeof TemporaryPassword>;
+export type ActivationLinkResponse = Static<typeof ActivationLink>;
+export type ActivationStartResponse = Static<typeof ActivationStarted>;
+export type ActivationCompleteRequest = Static<typeof ActivationCompleteBody>;
 
 /** Team leads' anonymised statistics (GET /api/stats…); suppressed cells carry no value. */
 export type StatsGranularity = Static<typeof StatsGranularitySchema>;
