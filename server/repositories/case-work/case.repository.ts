@@ -95,6 +95,15 @@ export interface CaseRecord extends CaseHeader {
   updatedAt: Date;
 }
 
+/** Who works on a case without giving a reason. */
+export type CaseCounsellors = Pick<CaseHeader, 'assignedCounsellorId' | 'coCounsellorId'>;
+
+/** A search hit found by its real name alone. */
+export interface RealNameHit extends CaseCounsellors {
+  id: string;
+  caseNumber: string;
+}
+
 export interface CaseListRow {
   id: string;
   caseNumber: string;
@@ -447,18 +456,21 @@ export function createCaseRepository(fields: FieldCrypto) {
       return rows[0] ? toHeader(rows[0]) : null;
     },
 
-    /** Case numbers of the given cases of the service (others are simply missing). */
-    async caseNumbers(
+    /**
+     * Number and counsellors of the given cases of the service (others are simply missing),
+     * for views of records of many cases.
+     */
+    async caseRefs(
       service: ServiceCode,
       ids: readonly string[],
       client: DbClient,
-    ): Promise<Map<string, string>> {
+    ): Promise<Map<string, CaseCounsellors & { caseNumber: string }>> {
       if (ids.length === 0) return new Map();
       const rows = await client.case.findMany({
         where: { service, id: { in: [...new Set(ids)] } },
-        select: { id: true, caseNumber: true },
+        select: { id: true, caseNumber: true, assignedCounsellorId: true, coCounsellorId: true },
       });
-      return new Map(rows.map((row) => [row.id, row.caseNumber]));
+      return new Map(rows.map(({ id, ...ref }) => [id, ref]));
     },
 
     /**
@@ -530,25 +542,31 @@ export function createCaseRepository(fields: FieldCrypto) {
      */
     async search(
       service: ServiceCode,
-      query: { text: string; alsoCaseIds: readonly string[] },
+      query: {
+        text: string;
+        alsoCaseIds: readonly string[];
+        /** Whether a hit by real name alone counts for this case (the access rule). */
+        realNameCounts: (counsellors: CaseCounsellors) => boolean;
+      },
       filter: CaseFilter,
       page: Page,
       now: Date,
       client: DbClient,
-    ): Promise<CasePage> {
+    ): Promise<CasePage & { realNameOnly: RealNameHit[] }> {
       const where = filterSql(service, filter);
       const caseNumber = query.text.trim().toUpperCase();
       if (CASE_NUMBER.test(caseNumber)) {
-        return listPage(
+        const found = await listPage(
           service,
           Prisma.sql`${where} AND c.case_number = ${caseNumber}`,
           page,
           now,
           client,
         );
+        return { ...found, realNameOnly: [] };
       }
       const wanted = normaliseForIndex(query.text);
-      if (wanted === '') return { rows: [], total: 0, totalCapped: false };
+      if (wanted === '') return { rows: [], total: 0, totalCapped: false, realNameOnly: [] };
       // Under every key version held: rows not yet re-indexed after a rotation still match.
       const indexMatch = Prisma.join(
         [
@@ -565,9 +583,19 @@ export function createCaseRepository(fields: FieldCrypto) {
       );
       const also = [...new Set(query.alsoCaseIds)];
       const candidates = await client.$queryRaw<
-        { id: string; pseudonym: Uint8Array; realName: Uint8Array | null }[]
+        {
+          id: string;
+          caseNumber: string;
+          assignedCounsellorId: string;
+          coCounsellorId: string | null;
+          pseudonym: Uint8Array;
+          realName: Uint8Array | null;
+        }[]
       >`
-        SELECT c.id, c.pseudonym, c.real_name AS "realName"
+        SELECT c.id, c.case_number AS "caseNumber",
+               c.assigned_counsellor_id::text AS "assignedCounsellorId",
+               c.co_counsellor_id::text AS "coCounsellorId",
+               c.pseudonym, c.real_name AS "realName"
           FROM cases c
          WHERE ${where}
            AND (${indexMatch} OR c.id = ANY(${also}::uuid[]))
@@ -580,23 +608,34 @@ export function createCaseRepository(fields: FieldCrypto) {
         client,
       );
       const alsoSet = new Set(also);
-      const matches = candidates
-        .filter((row, i) => {
-          const opened = names[i]!;
-          return (
-            alsoSet.has(row.id) ||
-            normaliseForIndex(opened.pseudonym!) === wanted ||
-            (opened.realName !== null && normaliseForIndex(opened.realName) === wanted)
-          );
-        })
-        .map((row) => row.id);
-      return listPage(
+      const matches: string[] = [];
+      const realNameOnly: RealNameHit[] = [];
+      candidates.forEach((row, i) => {
+        const opened = names[i]!;
+        if (alsoSet.has(row.id) || normaliseForIndex(opened.pseudonym!) === wanted) {
+          matches.push(row.id);
+        } else if (
+          opened.realName !== null &&
+          normaliseForIndex(opened.realName) === wanted &&
+          query.realNameCounts(row)
+        ) {
+          matches.push(row.id);
+          realNameOnly.push({
+            id: row.id,
+            caseNumber: row.caseNumber,
+            assignedCounsellorId: row.assignedCounsellorId,
+            coCounsellorId: row.coCounsellorId,
+          });
+        }
+      });
+      const found = await listPage(
         service,
         Prisma.sql`${where} AND c.id = ANY(${matches}::uuid[])`,
         page,
         now,
         client,
       );
+      return { ...found, realNameOnly };
     },
 
     async update(

@@ -4,6 +4,7 @@ import type { ServiceCode } from '../../generated/prisma/enums.ts';
 import type { AccompanimentRepository } from '../../repositories/case-work/backup-records.repository.ts';
 import type {
   CaseFilter,
+  CaseHeader,
   CaseListRow,
   CaseRecord,
   CaseRepository,
@@ -25,6 +26,7 @@ import type { StaffRef } from '../../schemas/case-work.schema.ts';
 import type { RequestContext } from '../actor.ts';
 import {
   berlinDay,
+  caseRoleOf,
   caseNumbersTarget,
   missing,
   type CaseWorkScope,
@@ -147,6 +149,32 @@ export function createCaseService(deps: {
     return record ?? missing(NO_SUCH_CASE);
   }
 
+  /**
+   * Anonymous mode and clearing a recorded person field destroy data for good (no old
+   * version is kept), so only the assigned counsellor may do either (403
+   * assigned_counsellor_only). Emptied fields that were empty already are no change.
+   */
+  async function refuseWipe(
+    service: ServiceCode,
+    id: string,
+    current: CaseHeader,
+    patch: UpdateCaseBody,
+    client: DbClient,
+  ): Promise<void> {
+    const cleared = Object.entries(patch.person ?? {}).flatMap(([field, value]) =>
+      value === null ? [field as keyof PersonView] : [],
+    );
+    const anonymises = patch.anonymous === true && !current.anonymous;
+    if (cleared.length === 0 && !anonymises) return;
+    const person = personView(await load(service, id, client));
+    if ((anonymises && person.name !== null) || cleared.some((field) => person[field] !== null)) {
+      throw new AppError(
+        'assigned_counsellor_only',
+        "Only the case's assigned counsellor may delete person data or make the case anonymous.",
+      );
+    }
+  }
+
   return {
     async list(context: RequestContext, filter: CaseFilter, page: Page): Promise<CaseList> {
       return scope.run(
@@ -166,7 +194,12 @@ export function createCaseService(deps: {
       );
     },
 
-    /** The query text is never logged or audited; only the case numbers found are. */
+    /**
+     * The query text is never logged or audited; only the case numbers found are. A real name
+     * confirms that a person is a client, so a hit by real name alone counts only on the
+     * caller's own cases, or, with an access reason, on colleagues' cases too; the event then
+     * keeps the reason and is marked `unassigned`.
+     */
     async search(
       context: RequestContext,
       text: string,
@@ -181,14 +214,23 @@ export function createCaseService(deps: {
             service === 'backup'
               ? await accompaniments.caseIdsByFileNumber(service, text, client)
               : [];
-          const { rows, total, totalCapped } = await cases.search(
+          const { rows, total, totalCapped, realNameOnly } = await cases.search(
             service,
-            { text, alsoCaseIds: byFileNumber },
+            {
+              text,
+              alsoCaseIds: byFileNumber,
+              realNameCounts: (counsellors) =>
+                context.accessReason !== undefined || scope.mayReadUnasked(context, counsellors),
+            },
             filter,
             page,
             now(),
             client,
           );
+          const colleagues = realNameOnly.filter((hit) => !scope.mayReadUnasked(context, hit));
+          if (colleagues[0]) {
+            await scope.sealReason(context, service, colleagues[0], client, event);
+          }
           event.targetId = caseNumbersTarget(rows.map((row) => row.caseNumber));
           return { cases: listItems(rows), total, totalCapped, ...page };
         },
@@ -288,7 +330,21 @@ export function createCaseService(deps: {
         context,
         { action: 'case.update', targetType: 'case', targetId: id },
         async (client, service, event) => {
-          const current = await scope.openCase(context, service, id, client, event);
+          const reassigns =
+            patch.assignedCounsellorId !== undefined || patch.coCounsellorId !== undefined;
+          // Who a case belongs to decides who needs a reason: changing it needs one from
+          // everyone but the assigned counsellor, the co-counsellor included.
+          const current = await scope.openCase(context, service, id, client, event, {
+            assignedOnly: reassigns,
+          });
+          const role = caseRoleOf(context, current);
+          if (role !== 'assigned') {
+            await refuseWipe(service, id, current, patch, client);
+            const actorId = context.actor!.userId;
+            if (patch.assignedCounsellorId === actorId || patch.coCounsellorId === actorId) {
+              addReason(event, 'self_assigned');
+            }
+          }
           const sealed: CaseSealedValues = {
             ...(patch.person ? personSealed(patch.person) : {}),
             summary: patch.summary,
