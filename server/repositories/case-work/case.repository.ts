@@ -247,6 +247,12 @@ function filterSql(service: ServiceCode, filter: CaseFilter): Prisma.Sql {
   return Prisma.join(conditions, ' AND ');
 }
 
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
+}
+
 export function formatCaseNumber(service: ServiceCode, year: number, number: number): string {
   return `${CASE_PREFIX[service]}-${year}-${String(number).padStart(4, '0')}`;
 }
@@ -322,6 +328,43 @@ export function createCaseRepository(fields: FieldCrypto) {
           ? null
           : await fields.blindIndex(service, REAL_NAME_INDEX, sealed.realName);
     return { pseudonym, realName };
+  }
+
+  /**
+   * Conditions matching a value's blind index under every key version held: rows not yet
+   * re-indexed after a rotation still match.
+   */
+  async function indexMatches(
+    service: ServiceCode,
+    field: 'pseudonym' | 'realName',
+    value: string,
+  ): Promise<Prisma.Sql[]> {
+    const [name, column] =
+      field === 'pseudonym'
+        ? [PSEUDONYM_INDEX, Prisma.raw('c.pseudonym_bidx')]
+        : [REAL_NAME_INDEX, Prisma.raw('c.real_name_bidx')];
+    return (await fields.blindIndexes(service, name, value)).map(
+      (index) =>
+        Prisma.sql`(${column} = ${index.value} AND c.bidx_key_version = ${index.keyVersion})`,
+    );
+  }
+
+  /** The stored pseudonym and real name of a case, decrypted. */
+  async function storedNames(service: ServiceCode, id: string, client: DbClient) {
+    const rows = await client.$queryRaw<
+      { id: string; pseudonym: Uint8Array; realName: Uint8Array | null }[]
+    >`
+      SELECT c.id, c.pseudonym, c.real_name AS "realName" FROM cases c
+       WHERE c.id = ${id}::uuid AND c.service = ${service}::service_code`;
+    if (!rows[0]) throw new Error('case vanished during update');
+    return openFields(
+      fields,
+      caseOwner(service, id),
+      TABLE,
+      { pseudonym: CASE_SEALED.pseudonym, realName: CASE_SEALED.realName },
+      rows[0],
+      client,
+    );
   }
 
   async function caseRow(
@@ -567,17 +610,10 @@ export function createCaseRepository(fields: FieldCrypto) {
       }
       const wanted = normaliseForIndex(query.text);
       if (wanted === '') return { rows: [], total: 0, totalCapped: false, realNameOnly: [] };
-      // Under every key version held: rows not yet re-indexed after a rotation still match.
       const indexMatch = Prisma.join(
         [
-          ...(await fields.blindIndexes(service, PSEUDONYM_INDEX, query.text)).map(
-            (index) =>
-              Prisma.sql`(c.pseudonym_bidx = ${index.value} AND c.bidx_key_version = ${index.keyVersion})`,
-          ),
-          ...(await fields.blindIndexes(service, REAL_NAME_INDEX, query.text)).map(
-            (index) =>
-              Prisma.sql`(c.real_name_bidx = ${index.value} AND c.bidx_key_version = ${index.keyVersion})`,
-          ),
+          ...(await indexMatches(service, 'pseudonym', query.text)),
+          ...(await indexMatches(service, 'realName', query.text)),
         ],
         ' OR ',
       );
@@ -638,6 +674,34 @@ export function createCaseRepository(fields: FieldCrypto) {
       return { ...found, realNameOnly };
     },
 
+    /**
+     * Whether another case of the service goes by the same pseudonym (compared as the search
+     * compares: normalised), found through the pseudonym's blind index and confirmed by
+     * decrypting the few candidates.
+     */
+    async pseudonymInUse(
+      service: ServiceCode,
+      pseudonym: string,
+      exceptId: string | null,
+      client: DbClient,
+    ): Promise<boolean> {
+      const wanted = normaliseForIndex(pseudonym);
+      const indexMatch = Prisma.join(await indexMatches(service, 'pseudonym', pseudonym), ' OR ');
+      const candidates = await client.$queryRaw<{ id: string; pseudonym: Uint8Array }[]>`
+        SELECT c.id, c.pseudonym FROM cases c
+         WHERE c.service = ${service}::service_code AND (${indexMatch})
+           AND c.id IS DISTINCT FROM ${exceptId}::uuid
+         LIMIT ${MAX_SEARCH_CANDIDATES}`;
+      const opened = await openEach(
+        fields,
+        TABLE,
+        { pseudonym: CASE_SEALED.pseudonym },
+        candidates.map((row) => ({ owner: caseOwner(service, row.id), row })),
+        client,
+      );
+      return opened.some((row) => normaliseForIndex(row.pseudonym!) === wanted);
+    },
+
     async update(
       service: ServiceCode,
       id: string,
@@ -655,7 +719,6 @@ export function createCaseRepository(fields: FieldCrypto) {
         client,
       );
       if (sealed.pseudonym === null) throw new TypeError('a case always has a pseudonym');
-      const indexes = await personIndexes(service, sealedValues);
       const data: Prisma.CaseUncheckedUpdateInput = {
         status: changes.status,
         openedOn: changes.openedOn === undefined ? undefined : toDateColumn(changes.openedOn),
@@ -673,11 +736,17 @@ export function createCaseRepository(fields: FieldCrypto) {
         ...sealed,
         pseudonym: sealed.pseudonym,
       };
-      if (indexes.pseudonym) {
-        data.pseudonymIndex = indexes.pseudonym.value;
-        data.indexKeyVersion = indexes.pseudonym.keyVersion;
+      if (sealedValues.pseudonym !== undefined || sealedValues.realName !== undefined) {
+        // One key version labels both indexes, so both are written under the current key
+        // together; the one not changed is recomputed from its stored value.
+        const indexes = await personIndexes(service, {
+          ...(await storedNames(service, id, client)),
+          ...definedOnly({ pseudonym: sealedValues.pseudonym, realName: sealedValues.realName }),
+        });
+        data.pseudonymIndex = indexes.pseudonym!.value;
+        data.realNameIndex = indexes.realName?.value ?? null;
+        data.indexKeyVersion = indexes.pseudonym!.keyVersion;
       }
-      if (indexes.realName !== undefined) data.realNameIndex = indexes.realName?.value ?? null;
       const updated = await client.case.updateMany({ where: { id, service }, data });
       if (updated.count !== 1) throw new Error('case vanished during update');
     },

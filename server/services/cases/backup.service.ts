@@ -139,7 +139,6 @@ export function createBackupService(deps: {
     event: CaseWorkEvent,
     alsoCases: readonly string[] = [],
   ): Promise<void> {
-    requireService(service, 'backup', 'Incidents');
     const linked =
       (await incidents.linkedCaseIds(service, id, client)) ?? missing(NO_SUCH_INCIDENT);
     await scope.openCases(context, service, [...alsoCases, ...linked], client, event);

@@ -18,12 +18,15 @@ import type {
   AppointmentSlot,
   CaseList,
   CaseView,
+  CaseWarning,
   CreateCaseBody,
+  CreatedCase,
   PersonView,
   UpdateCaseBody,
 } from '../../schemas/cases.schema.ts';
 import type { StaffRef } from '../../schemas/case-work.schema.ts';
 import type { RequestContext } from '../actor.ts';
+import { mixesLookAlikeScripts, readableLength, visibleText } from '../text/visible-text.ts';
 import {
   berlinDay,
   caseRoleOf,
@@ -80,6 +83,23 @@ function personSealed(person: Partial<CreateCaseBody['person']>): CaseSealedValu
 }
 
 const invalid = (message: string) => new AppError('invalid_request', message);
+
+/**
+ * A pseudonym is what colleagues tell cases apart by: stored in compatibility form, with
+ * something readable, and without hidden characters or look-alike letters of another script
+ * inside a word (400 pseudonym_invalid).
+ */
+function checkedPseudonym(raw: string): string {
+  const text = visibleText(raw);
+  if (text === null || readableLength(text) === 0 || mixesLookAlikeScripts(text)) {
+    throw new AppError(
+      'pseudonym_invalid',
+      'A pseudonym needs letters or digits, without control, invisible or direction characters, ' +
+        'and without look-alike letters of another script inside a word.',
+    );
+  }
+  return text;
+}
 
 /**
  * Cases of both services: list and search (exact matches through blind indexes), view,
@@ -147,6 +167,18 @@ export function createCaseService(deps: {
       if (event) event.caseNumber = header.caseNumber;
     });
     return record ?? missing(NO_SUCH_CASE);
+  }
+
+  /** A warning, not a refusal: namesakes exist, but colleagues should notice. */
+  async function pseudonymWarnings(
+    service: ServiceCode,
+    pseudonym: string,
+    id: string,
+    client: DbClient,
+  ): Promise<{ warnings?: CaseWarning[] }> {
+    return (await cases.pseudonymInUse(service, pseudonym, id, client))
+      ? { warnings: ['duplicate_pseudonym'] }
+      : {};
   }
 
   /**
@@ -253,10 +285,7 @@ export function createCaseService(deps: {
       );
     },
 
-    async create(
-      context: RequestContext,
-      input: CreateCaseBody,
-    ): Promise<{ id: string; caseNumber: string }> {
+    async create(context: RequestContext, input: CreateCaseBody): Promise<CreatedCase> {
       const actorId = context.actor!.userId;
       return scope.run(
         context,
@@ -266,6 +295,7 @@ export function createCaseService(deps: {
           if (anonymous && input.person.name) {
             throw invalid('An anonymous case records no name: leave person.name empty.');
           }
+          const pseudonym = checkedPseudonym(input.person.pseudonym);
           const today = berlinDay(now());
           const openedOn = input.openedOn ?? today;
           if (openedOn > today) throw invalid('openedOn cannot be in the future.');
@@ -292,12 +322,13 @@ export function createCaseService(deps: {
               createdById: actorId,
               sealed: {
                 ...personSealed(input.person),
-                pseudonym: input.person.pseudonym,
+                pseudonym,
                 summary: input.summary,
               },
             },
             client,
           );
+          const warnings = await pseudonymWarnings(service, pseudonym, created.id, client);
           if (service === 'comeback') {
             const firstPhase = await exitPhases.create(
               service,
@@ -316,7 +347,7 @@ export function createCaseService(deps: {
           await facts.record(service, 'case', created.id, client);
           event.targetId = created.id;
           event.caseNumber = created.caseNumber;
-          return created;
+          return { ...created, ...warnings };
         },
       );
     },
@@ -345,8 +376,13 @@ export function createCaseService(deps: {
               addReason(event, 'self_assigned');
             }
           }
+          const pseudonym =
+            patch.person?.pseudonym === undefined
+              ? undefined
+              : checkedPseudonym(patch.person.pseudonym);
           const sealed: CaseSealedValues = {
             ...(patch.person ? personSealed(patch.person) : {}),
+            pseudonym,
             summary: patch.summary,
           };
           const anonymous = patch.anonymous ?? current.anonymous;
@@ -408,7 +444,12 @@ export function createCaseService(deps: {
             throw invalid('The co-counsellor must be someone other than the assigned counsellor.');
           }
           addReason(event, `changed:${changedFields(patch).join(',')}`);
-          return caseView(record);
+          return {
+            ...caseView(record),
+            ...(pseudonym === undefined
+              ? {}
+              : await pseudonymWarnings(service, pseudonym, id, client)),
+          };
         },
       );
     },
