@@ -394,3 +394,28 @@ describe('person data of a colleague’s case', () => {
     expect(saved).toMatchObject({ anonymous: true, person: { name: null } });
   });
 });
+
+describe('every read of a case’s records in the route table', () => {
+  it('asks a colleague for a reason on each, so a route added later is covered too', async () => {
+    // Every GET route about one case, incident or appointment, with the colleague's records.
+    const ids: Record<string, string> = {
+      '/api/cases/:id': theirs.id,
+      '/api/incidents/:id': incidentId,
+      '/api/appointments/:id': appointmentId,
+    };
+    const routes = t.app.routeTable.filter(
+      (route) =>
+        route.method === 'GET' && Object.keys(ids).some((prefix) => route.url.startsWith(prefix)),
+    );
+    expect(routes.length).toBeGreaterThan(10);
+    for (const route of routes) {
+      const prefix = Object.keys(ids).find((p) => route.url.startsWith(p))!;
+      const url = route.url.replace(prefix, prefix.replace(':id', ids[prefix]!));
+      if (url.includes('/:')) continue; // a record below the case: reached through the case
+      const refused = await colleague.http('GET', url);
+      expect(refused.statusCode, `${route.method} ${route.url}: ${refused.body}`).toBe(403);
+      expect(refused.json().error, route.url).toBe('access_reason_required');
+    }
+  });
+});
+
