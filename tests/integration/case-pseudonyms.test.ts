@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initCrypto } from '../../crypto/index.ts';
+import { blindIndex, initCrypto } from '../../crypto/index.ts';
 import { systemClock } from '../../server/clock.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { createDatabase, type Database } from '../../server/database/prisma-client.ts';
@@ -173,5 +173,54 @@ describe('blind indexes after a key rotation', () => {
     expect(versions.indexed).toBe(versions.current);
     expect(await search(name)).toEqual([target.id]);
     expect(await search('Reiher 2')).toEqual([target.id]);
+  });
+
+  it('keeps 10 bits per index, and still finds rows indexed at 16 bits until a rotation', async () => {
+    const name = 'Jonas Breitenprobe';
+    const target = await newCase(anna, { person: { pseudonym: 'Schwan 1', name } });
+    const stored = () =>
+      withClient(t.database.superuserUrl, async (client) => {
+        const result = await client.query(
+          `SELECT pseudonym_bidx AS p, real_name_bidx AS r, bidx_key_version AS v
+             FROM cases WHERE id = $1`,
+          [target.id],
+        );
+        return result.rows[0] as { p: number; r: number; v: number };
+      });
+    const written = await stored();
+    expect(written.p).toBeLessThan(1024);
+    expect(written.r).toBeLessThan(1024);
+    expect(
+      await withClient(t.database.superuserUrl, async (client) => {
+        const result = await client.query(
+          `SELECT count(*)::int AS n FROM cases
+            WHERE service = 'backup' AND (pseudonym_bidx >= 1024 OR real_name_bidx >= 1024)`,
+        );
+        return result.rows[0].n;
+      }),
+    ).toBe(0);
+
+    // A row as the earlier code wrote it: the same hashes at 16 bits.
+    const keyring = createKeyring(MASTER_KEY, createKeyRepository(ownerDb));
+    const subkeys = await keyring.subkeys('backup', written.v);
+    const wide = (field: string, value: string) =>
+      blindIndex(subkeys.blindIndexKey(field), value, 16).value;
+    await withClient(t.database.superuserUrl, (client) =>
+      client.query(`UPDATE cases SET pseudonym_bidx = $2, real_name_bidx = $3 WHERE id = $1`, [
+        target.id,
+        wide('case.pseudonym', 'Schwan 1'),
+        wide('case.real_name', name),
+      ]),
+    );
+    expect(await search(name)).toEqual([target.id]);
+    expect(await search('Schwan 1')).toEqual([target.id]);
+
+    await rotation().rotate(CLI, 'backup');
+    const reindexed = await stored();
+    expect(reindexed.p).toBeLessThan(1024);
+    expect(reindexed.r).toBeLessThan(1024);
+    expectStatus(await anna.http('GET', `/api/cases/${target.id}`), 200);
+    expect(await search(name)).toEqual([target.id]);
+    expect(await search('Schwan 1')).toEqual([target.id]);
   });
 });

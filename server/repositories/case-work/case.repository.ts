@@ -51,7 +51,10 @@ const PSEUDONYM_INDEX = 'case.pseudonym';
 const REAL_NAME_INDEX = 'case.real_name';
 const CASE_PREFIX: Record<ServiceCode, string> = { backup: 'BU', comeback: 'CB' };
 const CASE_NUMBER = /^(BU|CB)-\d{4}-\d{4,}$/;
-/** A search never decrypts more candidates than this (16-bit buckets hold ~1.5 per value). */
+/**
+ * A search never decrypts more candidates than this: a 10-bit bucket holds about N / 1,024
+ * unrelated rows, so this is reached only beyond about two million cases per service.
+ */
 const MAX_SEARCH_CANDIDATES = 2_000;
 /**
  * Lists count their matches up to here. Row-level security checks every row it counts, so an
@@ -579,7 +582,7 @@ export function createCaseRepository(fields: FieldCrypto) {
 
     /**
      * Exact-match search without plaintext in the database: a case number directly; a
-     * pseudonym or name through its 16-bit blind index, whose false positives are dropped
+     * pseudonym or name through its blind index (blind-index-widths.ts), whose false positives are dropped
      * after decrypting and comparing the normalised values; plus cases found elsewhere
      * (`alsoCaseIds`, e.g. by court file number).
      */
