@@ -418,4 +418,3 @@ describe('every read of a case’s records in the route table', () => {
     }
   });
 });
-
