@@ -9,6 +9,10 @@ export const ERROR_STATUS = {
   invalid_code: 400,
   /** Admins never choose a password for an account: its owner does, through a one-time link. */
   password_not_allowed: 400,
+  /** An access reason with hidden characters or too short to say anything. */
+  access_reason_invalid: 400,
+  /** A pseudonym with hidden or look-alike characters, or nothing readable. */
+  pseudonym_invalid: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   totp_required: 401,
@@ -24,6 +28,8 @@ export const ERROR_STATUS = {
   password_change_required: 403,
   /** A case not assigned to the reader opens only with a stated reason (issue 6). */
   access_reason_required: 403,
+  /** Erasing a person's data (anonymous mode, clearing a field) is the assigned counsellor's. */
+  assigned_counsellor_only: 403,
   not_found: 404,
   conflict: 409,
   screen_locked: 423,

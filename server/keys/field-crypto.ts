@@ -1,5 +1,4 @@
 import {
-  blindIndex,
   decryptBoolean,
   decryptDate,
   decryptJson,
@@ -14,6 +13,7 @@ import {
 } from '../../crypto/index.ts';
 import type { DbClient } from '../database/db-client.ts';
 import { ownerKey, type DataKeyOwnerRef } from '../repositories/key.repository.ts';
+import { fieldIndex, fieldIndexLookups } from './blind-index-widths.ts';
 import type { Keyring } from './keyring.ts';
 
 /** Where a field lives; with the owner's scope it forms the ciphertext's associated data. */
@@ -91,7 +91,8 @@ export interface FieldCrypto {
   ): Promise<{ value: number; keyVersion: number }>;
   /**
    * For search: the blind index under every service key version this process holds (after a
-   * rotation, rows are re-indexed batch by batch; until then they carry an older version).
+   * rotation, rows are re-indexed batch by batch; until then they carry an older version),
+   * at the field's width and at the earlier one (blind-index-widths.ts).
    */
   blindIndexes(
     scope: KeyScope,
@@ -221,12 +222,11 @@ export function createFieldCrypto(keyring: Keyring): FieldCrypto {
       }
     },
     async blindIndex(scope, field, value) {
-      const subkeys = await keyring.currentSubkeys(scope);
-      return blindIndex(subkeys.blindIndexKey(field), value);
+      return fieldIndex(await keyring.currentSubkeys(scope), field, value);
     },
     async blindIndexes(scope, field, value) {
       const all = await keyring.allSubkeys(scope);
-      return all.map((subkeys) => blindIndex(subkeys.blindIndexKey(field), value));
+      return all.flatMap((subkeys) => fieldIndexLookups(subkeys, field, value));
     },
     decryptString: (owner, location, blob, client) =>
       withKey(owner, client, false, (key) =>

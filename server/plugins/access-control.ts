@@ -5,6 +5,7 @@ import type { Clock } from '../clock.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { UserRepository } from '../repositories/user.repository.ts';
 import type { Actor, RequestContext } from '../services/actor.ts';
+import { checkedAccessReason } from '../services/cases/case-work-scope.ts';
 import type { AuditLog } from '../services/audit-log.ts';
 import { sessionExpiry, type SessionTimeouts } from './session.ts';
 
@@ -167,7 +168,7 @@ export function accessReasonHeader(header: string | string[] | undefined): strin
   if (reason.length > 500) {
     throw new AppError('invalid_request', 'The access reason may have at most 500 characters.');
   }
-  return reason || undefined;
+  return reason ? checkedAccessReason(reason) : undefined;
 }
 
 /**

@@ -43,6 +43,13 @@ export const AppointmentView = Type.Object(
     note: Nullable(Type.String()),
     counsellor: StaffRef,
     case: Nullable(CaseRef),
+    restricted: Type.Optional(
+      Type.Boolean({
+        description:
+          "Place and note are left out: a colleague's appointment on a case not assigned to " +
+          'the caller (open it on its own, with an access reason, to see them)',
+      }),
+    ),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },

@@ -70,10 +70,18 @@ export const CreateCaseBody = Type.Object(
 );
 export type CreateCaseBody = Type.Static<typeof CreateCaseBody>;
 
+/**
+ * Warnings of a save that went through: `duplicate_pseudonym` — another case of the service
+ * goes by the same pseudonym (as search compares it), so the two are easily confused.
+ */
+export const CaseWarnings = Type.Optional(Type.Array(Type.Literal('duplicate_pseudonym')));
+export type CaseWarning = 'duplicate_pseudonym';
+
 export const CreatedCase = Type.Object(
-  { id: Type.String(), caseNumber: Type.String() },
+  { id: Type.String(), caseNumber: Type.String(), warnings: CaseWarnings },
   { additionalProperties: false },
 );
+export type CreatedCase = Type.Static<typeof CreatedCase>;
 
 export const UpdateCaseBody = Type.Object(
   {
@@ -121,6 +129,7 @@ export const CaseView = Type.Object(
     nextAppointment: Nullable(AppointmentSlot),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
+    warnings: CaseWarnings,
   },
   { additionalProperties: false },
 );

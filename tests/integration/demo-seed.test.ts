@@ -408,7 +408,10 @@ describe('casework demo seed', () => {
       );
       for (const summary of incidents.incidents as { id: string }[]) {
         const incident = expectStatus(
-          await sessions.get('demo-backup-2')!('GET', `/api/incidents/${summary.id}`),
+          // An incident of a colleague's case opens with a reason, like the case itself.
+          await sessions.get('demo-backup-2')!('GET', `/api/incidents/${summary.id}`, undefined, {
+            'x-access-reason': reason,
+          }),
           200,
         );
         for (const text of [incident.municipality, incident.description]) {

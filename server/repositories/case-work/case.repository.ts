@@ -51,7 +51,10 @@ const PSEUDONYM_INDEX = 'case.pseudonym';
 const REAL_NAME_INDEX = 'case.real_name';
 const CASE_PREFIX: Record<ServiceCode, string> = { backup: 'BU', comeback: 'CB' };
 const CASE_NUMBER = /^(BU|CB)-\d{4}-\d{4,}$/;
-/** A search never decrypts more candidates than this (16-bit buckets hold ~1.5 per value). */
+/**
+ * A search never decrypts more candidates than this: a 10-bit bucket holds about N / 1,024
+ * unrelated rows, so this is reached only beyond about two million cases per service.
+ */
 const MAX_SEARCH_CANDIDATES = 2_000;
 /**
  * Lists count their matches up to here. Row-level security checks every row it counts, so an
@@ -93,6 +96,15 @@ export interface CaseRecord extends CaseHeader {
   sealed: Opened<typeof CASE_SEALED> & { pseudonym: string };
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** Who works on a case without giving a reason. */
+export type CaseCounsellors = Pick<CaseHeader, 'assignedCounsellorId' | 'coCounsellorId'>;
+
+/** A search hit found by its real name alone. */
+export interface RealNameHit extends CaseCounsellors {
+  id: string;
+  caseNumber: string;
 }
 
 export interface CaseListRow {
@@ -238,6 +250,12 @@ function filterSql(service: ServiceCode, filter: CaseFilter): Prisma.Sql {
   return Prisma.join(conditions, ' AND ');
 }
 
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
+}
+
 export function formatCaseNumber(service: ServiceCode, year: number, number: number): string {
   return `${CASE_PREFIX[service]}-${year}-${String(number).padStart(4, '0')}`;
 }
@@ -313,6 +331,43 @@ export function createCaseRepository(fields: FieldCrypto) {
           ? null
           : await fields.blindIndex(service, REAL_NAME_INDEX, sealed.realName);
     return { pseudonym, realName };
+  }
+
+  /**
+   * Conditions matching a value's blind index under every key version held: rows not yet
+   * re-indexed after a rotation still match.
+   */
+  async function indexMatches(
+    service: ServiceCode,
+    field: 'pseudonym' | 'realName',
+    value: string,
+  ): Promise<Prisma.Sql[]> {
+    const [name, column] =
+      field === 'pseudonym'
+        ? [PSEUDONYM_INDEX, Prisma.raw('c.pseudonym_bidx')]
+        : [REAL_NAME_INDEX, Prisma.raw('c.real_name_bidx')];
+    return (await fields.blindIndexes(service, name, value)).map(
+      (index) =>
+        Prisma.sql`(${column} = ${index.value} AND c.bidx_key_version = ${index.keyVersion})`,
+    );
+  }
+
+  /** The stored pseudonym and real name of a case, decrypted. */
+  async function storedNames(service: ServiceCode, id: string, client: DbClient) {
+    const rows = await client.$queryRaw<
+      { id: string; pseudonym: Uint8Array; realName: Uint8Array | null }[]
+    >`
+      SELECT c.id, c.pseudonym, c.real_name AS "realName" FROM cases c
+       WHERE c.id = ${id}::uuid AND c.service = ${service}::service_code`;
+    if (!rows[0]) throw new Error('case vanished during update');
+    return openFields(
+      fields,
+      caseOwner(service, id),
+      TABLE,
+      { pseudonym: CASE_SEALED.pseudonym, realName: CASE_SEALED.realName },
+      rows[0],
+      client,
+    );
   }
 
   async function caseRow(
@@ -447,18 +502,21 @@ export function createCaseRepository(fields: FieldCrypto) {
       return rows[0] ? toHeader(rows[0]) : null;
     },
 
-    /** Case numbers of the given cases of the service (others are simply missing). */
-    async caseNumbers(
+    /**
+     * Number and counsellors of the given cases of the service (others are simply missing),
+     * for views of records of many cases.
+     */
+    async caseRefs(
       service: ServiceCode,
       ids: readonly string[],
       client: DbClient,
-    ): Promise<Map<string, string>> {
+    ): Promise<Map<string, CaseCounsellors & { caseNumber: string }>> {
       if (ids.length === 0) return new Map();
       const rows = await client.case.findMany({
         where: { service, id: { in: [...new Set(ids)] } },
-        select: { id: true, caseNumber: true },
+        select: { id: true, caseNumber: true, assignedCounsellorId: true, coCounsellorId: true },
       });
-      return new Map(rows.map((row) => [row.id, row.caseNumber]));
+      return new Map(rows.map(({ id, ...ref }) => [id, ref]));
     },
 
     /**
@@ -524,50 +582,59 @@ export function createCaseRepository(fields: FieldCrypto) {
 
     /**
      * Exact-match search without plaintext in the database: a case number directly; a
-     * pseudonym or name through its 16-bit blind index, whose false positives are dropped
+     * pseudonym or name through its blind index (blind-index-widths.ts), whose false positives are dropped
      * after decrypting and comparing the normalised values; plus cases found elsewhere
      * (`alsoCaseIds`, e.g. by court file number).
      */
     async search(
       service: ServiceCode,
-      query: { text: string; alsoCaseIds: readonly string[] },
+      query: {
+        text: string;
+        alsoCaseIds: readonly string[];
+        /** Whether a hit by real name alone counts for this case (the access rule). */
+        realNameCounts: (counsellors: CaseCounsellors) => boolean;
+      },
       filter: CaseFilter,
       page: Page,
       now: Date,
       client: DbClient,
-    ): Promise<CasePage> {
+    ): Promise<CasePage & { realNameOnly: RealNameHit[] }> {
       const where = filterSql(service, filter);
       const caseNumber = query.text.trim().toUpperCase();
       if (CASE_NUMBER.test(caseNumber)) {
-        return listPage(
+        const found = await listPage(
           service,
           Prisma.sql`${where} AND c.case_number = ${caseNumber}`,
           page,
           now,
           client,
         );
+        return { ...found, realNameOnly: [] };
       }
       const wanted = normaliseForIndex(query.text);
-      if (wanted === '') return { rows: [], total: 0, totalCapped: false };
-      // Under every key version held: rows not yet re-indexed after a rotation still match.
+      if (wanted === '') return { rows: [], total: 0, totalCapped: false, realNameOnly: [] };
       const indexMatch = Prisma.join(
         [
-          ...(await fields.blindIndexes(service, PSEUDONYM_INDEX, query.text)).map(
-            (index) =>
-              Prisma.sql`(c.pseudonym_bidx = ${index.value} AND c.bidx_key_version = ${index.keyVersion})`,
-          ),
-          ...(await fields.blindIndexes(service, REAL_NAME_INDEX, query.text)).map(
-            (index) =>
-              Prisma.sql`(c.real_name_bidx = ${index.value} AND c.bidx_key_version = ${index.keyVersion})`,
-          ),
+          ...(await indexMatches(service, 'pseudonym', query.text)),
+          ...(await indexMatches(service, 'realName', query.text)),
         ],
         ' OR ',
       );
       const also = [...new Set(query.alsoCaseIds)];
       const candidates = await client.$queryRaw<
-        { id: string; pseudonym: Uint8Array; realName: Uint8Array | null }[]
+        {
+          id: string;
+          caseNumber: string;
+          assignedCounsellorId: string;
+          coCounsellorId: string | null;
+          pseudonym: Uint8Array;
+          realName: Uint8Array | null;
+        }[]
       >`
-        SELECT c.id, c.pseudonym, c.real_name AS "realName"
+        SELECT c.id, c.case_number AS "caseNumber",
+               c.assigned_counsellor_id::text AS "assignedCounsellorId",
+               c.co_counsellor_id::text AS "coCounsellorId",
+               c.pseudonym, c.real_name AS "realName"
           FROM cases c
          WHERE ${where}
            AND (${indexMatch} OR c.id = ANY(${also}::uuid[]))
@@ -580,23 +647,62 @@ export function createCaseRepository(fields: FieldCrypto) {
         client,
       );
       const alsoSet = new Set(also);
-      const matches = candidates
-        .filter((row, i) => {
-          const opened = names[i]!;
-          return (
-            alsoSet.has(row.id) ||
-            normaliseForIndex(opened.pseudonym!) === wanted ||
-            (opened.realName !== null && normaliseForIndex(opened.realName) === wanted)
-          );
-        })
-        .map((row) => row.id);
-      return listPage(
+      const matches: string[] = [];
+      const realNameOnly: RealNameHit[] = [];
+      candidates.forEach((row, i) => {
+        const opened = names[i]!;
+        if (alsoSet.has(row.id) || normaliseForIndex(opened.pseudonym!) === wanted) {
+          matches.push(row.id);
+        } else if (
+          opened.realName !== null &&
+          normaliseForIndex(opened.realName) === wanted &&
+          query.realNameCounts(row)
+        ) {
+          matches.push(row.id);
+          realNameOnly.push({
+            id: row.id,
+            caseNumber: row.caseNumber,
+            assignedCounsellorId: row.assignedCounsellorId,
+            coCounsellorId: row.coCounsellorId,
+          });
+        }
+      });
+      const found = await listPage(
         service,
         Prisma.sql`${where} AND c.id = ANY(${matches}::uuid[])`,
         page,
         now,
         client,
       );
+      return { ...found, realNameOnly };
+    },
+
+    /**
+     * Whether another case of the service goes by the same pseudonym (compared as the search
+     * compares: normalised), found through the pseudonym's blind index and confirmed by
+     * decrypting the few candidates.
+     */
+    async pseudonymInUse(
+      service: ServiceCode,
+      pseudonym: string,
+      exceptId: string | null,
+      client: DbClient,
+    ): Promise<boolean> {
+      const wanted = normaliseForIndex(pseudonym);
+      const indexMatch = Prisma.join(await indexMatches(service, 'pseudonym', pseudonym), ' OR ');
+      const candidates = await client.$queryRaw<{ id: string; pseudonym: Uint8Array }[]>`
+        SELECT c.id, c.pseudonym FROM cases c
+         WHERE c.service = ${service}::service_code AND (${indexMatch})
+           AND c.id IS DISTINCT FROM ${exceptId}::uuid
+         LIMIT ${MAX_SEARCH_CANDIDATES}`;
+      const opened = await openEach(
+        fields,
+        TABLE,
+        { pseudonym: CASE_SEALED.pseudonym },
+        candidates.map((row) => ({ owner: caseOwner(service, row.id), row })),
+        client,
+      );
+      return opened.some((row) => normaliseForIndex(row.pseudonym!) === wanted);
     },
 
     async update(
@@ -616,7 +722,6 @@ export function createCaseRepository(fields: FieldCrypto) {
         client,
       );
       if (sealed.pseudonym === null) throw new TypeError('a case always has a pseudonym');
-      const indexes = await personIndexes(service, sealedValues);
       const data: Prisma.CaseUncheckedUpdateInput = {
         status: changes.status,
         openedOn: changes.openedOn === undefined ? undefined : toDateColumn(changes.openedOn),
@@ -634,11 +739,17 @@ export function createCaseRepository(fields: FieldCrypto) {
         ...sealed,
         pseudonym: sealed.pseudonym,
       };
-      if (indexes.pseudonym) {
-        data.pseudonymIndex = indexes.pseudonym.value;
-        data.indexKeyVersion = indexes.pseudonym.keyVersion;
+      if (sealedValues.pseudonym !== undefined || sealedValues.realName !== undefined) {
+        // One key version labels both indexes, so both are written under the current key
+        // together; the one not changed is recomputed from its stored value.
+        const indexes = await personIndexes(service, {
+          ...(await storedNames(service, id, client)),
+          ...definedOnly({ pseudonym: sealedValues.pseudonym, realName: sealedValues.realName }),
+        });
+        data.pseudonymIndex = indexes.pseudonym!.value;
+        data.realNameIndex = indexes.realName?.value ?? null;
+        data.indexKeyVersion = indexes.pseudonym!.keyVersion;
       }
-      if (indexes.realName !== undefined) data.realNameIndex = indexes.realName?.value ?? null;
       const updated = await client.case.updateMany({ where: { id, service }, data });
       if (updated.count !== 1) throw new Error('case vanished during update');
     },

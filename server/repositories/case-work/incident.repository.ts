@@ -150,10 +150,17 @@ export function createIncidentRepository(fields: FieldCrypto) {
       return id;
     },
 
-    async exists(service: ServiceCode, id: string, client: DbClient): Promise<boolean> {
-      return (
-        (await client.incident.findFirst({ where: { id, service }, select: { id: true } })) !== null
-      );
+    /** The cases an incident of the service is linked to; null when there is no such incident. */
+    async linkedCaseIds(
+      service: ServiceCode,
+      id: string,
+      client: DbClient,
+    ): Promise<string[] | null> {
+      const row = await client.incident.findFirst({
+        where: { id, service },
+        select: { cases: { where: { service }, select: { caseId: true } } },
+      });
+      return row ? row.cases.map((link) => link.caseId) : null;
     },
 
     async findById(

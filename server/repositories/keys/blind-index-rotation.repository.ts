@@ -1,4 +1,5 @@
-import { blindIndex, type KeyScope, type ServiceSubkeys } from '../../../crypto/index.ts';
+import type { KeyScope, ServiceSubkeys } from '../../../crypto/index.ts';
+import { fieldIndex } from '../../keys/blind-index-widths.ts';
 import type { DbClient } from '../../database/db-client.ts';
 import type { FieldCrypto } from '../../keys/field-crypto.ts';
 
@@ -80,7 +81,7 @@ export function createBlindIndexRotationRepository(fields: FieldCrypto) {
           client,
         );
         const index = (field: string, value: string | null) =>
-          value === null ? null : blindIndex(subkeys.blindIndexKey(field), value).value;
+          value === null ? null : fieldIndex(subkeys, field, value).value;
         await client.$executeRaw`
           UPDATE cases c
              SET pseudonym_bidx = coalesce(u.pseudonym, c.pseudonym_bidx),
@@ -124,10 +125,7 @@ export function createBlindIndexRotationRepository(fields: FieldCrypto) {
                       ${opened.map((o) =>
                         o.courtFileNumber === null
                           ? null
-                          : blindIndex(
-                              subkeys.blindIndexKey(COURT_FILE_NUMBER_INDEX),
-                              o.courtFileNumber,
-                            ).value,
+                          : fieldIndex(subkeys, COURT_FILE_NUMBER_INDEX, o.courtFileNumber).value,
                       )}::int[]) AS u(id, bidx)
          WHERE a.id = u.id`;
       return accompaniments.length;

@@ -45,29 +45,74 @@ export function createAppointmentService(deps: {
 }) {
   const { scope, appointments, cases, staff } = deps;
 
+  /**
+   * Views of appointments. A list shows many cases' appointments at once and cannot ask for a
+   * reason per case, so place and note of an appointment on a colleague's case (one not
+   * assigned to the caller, nor the caller's own appointment) are left out: `restricted`.
+   * A single appointment has passed openAppointment and is shown whole.
+   */
   async function views(
+    context: RequestContext,
     service: ServiceCode,
     records: AppointmentRecord[],
     client: DbClient,
+    opened = false,
   ): Promise<AppointmentView[]> {
-    const numbers = await cases.caseNumbers(
+    const refs = await cases.caseRefs(
       service,
       records.flatMap((record) => (record.caseId ? [record.caseId] : [])),
       client,
     );
-    return records.map((record) => ({
-      id: record.id,
-      start: record.startsAt.toISOString(),
-      end: record.endsAt.toISOString(),
-      kind: record.kind,
-      status: record.status,
-      location: record.location,
-      note: record.note,
-      counsellor: record.counsellor,
-      case: record.caseId ? { id: record.caseId, caseNumber: numbers.get(record.caseId)! } : null,
-      createdAt: record.createdAt.toISOString(),
-      updatedAt: record.updatedAt.toISOString(),
-    }));
+    return records.map((record) => {
+      const ref = record.caseId ? refs.get(record.caseId)! : null;
+      const restricted =
+        !opened &&
+        ref !== null &&
+        record.counsellor.id !== context.actor?.userId &&
+        !scope.mayReadUnasked(context, ref);
+      return {
+        id: record.id,
+        start: record.startsAt.toISOString(),
+        end: record.endsAt.toISOString(),
+        kind: record.kind,
+        status: record.status,
+        location: restricted ? null : record.location,
+        note: restricted ? null : record.note,
+        counsellor: record.counsellor,
+        case: ref ? { id: record.caseId!, caseNumber: ref.caseNumber } : null,
+        restricted,
+        createdAt: record.createdAt.toISOString(),
+        updatedAt: record.updatedAt.toISOString(),
+      };
+    });
+  }
+
+  /**
+   * An appointment belongs to its case: reading or changing it follows the case's access
+   * rule, except for the appointment's own counsellor, who works with it without a reason
+   * as long as the change leaves case and counsellor as they are. Moving it to another case
+   * opens that case too.
+   */
+  async function openAppointment(
+    context: RequestContext,
+    service: ServiceCode,
+    id: string,
+    client: DbClient,
+    event: CaseWorkEvent,
+    patch: Pick<UpdateAppointmentBody, 'caseId' | 'counsellorId'> = {},
+  ): Promise<AppointmentRecord> {
+    const record =
+      (await appointments.findById(service, id, client)) ?? missing(NO_SUCH_APPOINTMENT);
+    const ownAppointment =
+      record.counsellor.id === context.actor?.userId &&
+      patch.caseId === undefined &&
+      patch.counsellorId === undefined;
+    const caseIds = [
+      ...(record.caseId && !ownAppointment ? [record.caseId] : []),
+      ...(patch.caseId ? [patch.caseId] : []),
+    ];
+    await scope.openCases(context, service, caseIds, client, event);
+    return record;
   }
 
   function checkTimes(startsAt: Date, endsAt: Date) {
@@ -95,6 +140,7 @@ export function createAppointmentService(deps: {
   }
 
   async function saved(
+    context: RequestContext,
     service: ServiceCode,
     id: string,
     client: DbClient,
@@ -112,7 +158,7 @@ export function createAppointmentService(deps: {
           )
         : [];
     return {
-      appointment: (await views(service, [record], client))[0]!,
+      appointment: (await views(context, service, [record], client, true))[0]!,
       overlaps: overlaps.map(slotView),
     };
   }
@@ -143,7 +189,7 @@ export function createAppointmentService(deps: {
             },
             client,
           );
-          const shown = await views(service, found.appointments, client);
+          const shown = await views(context, service, found.appointments, client);
           event.targetId = caseNumbersTarget(
             shown.flatMap((a) => (a.case ? [a.case.caseNumber] : [])),
           );
@@ -171,7 +217,7 @@ export function createAppointmentService(deps: {
             client,
           );
           return {
-            appointments: await views(service, found.appointments, client),
+            appointments: await views(context, service, found.appointments, client, true),
             truncated: found.truncated,
           };
         },
@@ -182,10 +228,9 @@ export function createAppointmentService(deps: {
       return scope.run(
         context,
         { action: 'appointment.view', targetType: 'appointment', targetId: id },
-        async (client, service) => {
-          const record =
-            (await appointments.findById(service, id, client)) ?? missing(NO_SUCH_APPOINTMENT);
-          return { appointment: (await views(service, [record], client))[0]! };
+        async (client, service, event) => {
+          const record = await openAppointment(context, service, id, client, event);
+          return { appointment: (await views(context, service, [record], client, true))[0]! };
         },
       );
     },
@@ -219,7 +264,7 @@ export function createAppointmentService(deps: {
             client,
           );
           event.targetId = id;
-          return saved(service, id, client);
+          return saved(context, service, id, client);
         },
       );
     },
@@ -233,16 +278,13 @@ export function createAppointmentService(deps: {
         context,
         { action: 'appointment.update', targetType: 'appointment', targetId: id },
         async (client, service, event) => {
-          const current =
-            (await appointments.findById(service, id, client)) ?? missing(NO_SUCH_APPOINTMENT);
+          const current = await openAppointment(context, service, id, client, event, patch);
           const startsAt = patch.start === undefined ? current.startsAt : new Date(patch.start);
           const endsAt = patch.end === undefined ? current.endsAt : new Date(patch.end);
           checkTimes(startsAt, endsAt);
           if (patch.counsellorId !== undefined) {
             await counsellor(service, patch.counsellorId, client);
           }
-          if (patch.caseId !== undefined)
-            await linkedCase(context, service, patch.caseId, client, event);
           const changes: Partial<AppointmentFields> = {
             counsellorId: patch.counsellorId,
             caseId: patch.caseId,
@@ -255,7 +297,7 @@ export function createAppointmentService(deps: {
           };
           await appointments.update(service, id, changes, client);
           addReason(event, `changed:${Object.keys(patch).sort().join(',')}`);
-          return saved(service, id, client);
+          return saved(context, service, id, client);
         },
       );
     },

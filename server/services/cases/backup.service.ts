@@ -126,6 +126,24 @@ export function createBackupService(deps: {
     return header;
   }
 
+  /**
+   * An incident belongs to the cases it is linked to: reading or changing it, or its links,
+   * follows the access rule of every one of them (with `alsoCases`, e.g. the case it is being
+   * linked to). An incident of no case is the service's and open to its counsellors.
+   */
+  async function openIncident(
+    context: RequestContext,
+    service: ServiceCode,
+    id: string,
+    client: DbClient,
+    event: CaseWorkEvent,
+    alsoCases: readonly string[] = [],
+  ): Promise<void> {
+    const linked =
+      (await incidents.linkedCaseIds(service, id, client)) ?? missing(NO_SUCH_INCIDENT);
+    await scope.openCases(context, service, [...alsoCases, ...linked], client, event);
+  }
+
   function checkIncident(input: {
     occurredOn?: string;
     affectedCount?: number;
@@ -170,10 +188,9 @@ export function createBackupService(deps: {
       return scope.run(
         context,
         { action: 'incident.view', targetType: 'incident', targetId: id },
-        async (client, service) => {
-          const incident =
-            (await incidents.findById(service, id, client)) ?? missing(NO_SUCH_INCIDENT);
-          return incidentView(incident);
+        async (client, service, event) => {
+          await openIncident(context, service, id, client, event);
+          return incidentView((await incidents.findById(service, id, client))!);
         },
       );
     },
@@ -193,10 +210,8 @@ export function createBackupService(deps: {
           );
           event.targetId = id;
           await facts.record(service, 'incident', id, client);
-          for (const caseId of caseIds) {
-            await scope.openCase(context, service, caseId, client, event);
-            await incidents.link(service, caseId, id, client);
-          }
+          await scope.openCases(context, service, caseIds, client, event);
+          for (const caseId of caseIds) await incidents.link(service, caseId, id, client);
           return incidentView((await incidents.findById(service, id, client))!);
         },
       );
@@ -211,8 +226,8 @@ export function createBackupService(deps: {
         context,
         { action: 'incident.update', targetType: 'incident', targetId: id },
         async (client, service, event) => {
-          const current =
-            (await incidents.findById(service, id, client)) ?? missing(NO_SUCH_INCIDENT);
+          await openIncident(context, service, id, client, event);
+          const current = (await incidents.findById(service, id, client))!;
           checkIncident({
             occurredOn: patch.occurredOn,
             affectedCount: patch.affectedCount ?? current.affectedCount,
@@ -245,7 +260,7 @@ export function createBackupService(deps: {
         { action: 'incident.link', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
           await backupCase(context, service, caseId, 'Incidents', client, event);
-          if (!(await incidents.exists(service, incidentId, client))) missing(NO_SUCH_INCIDENT);
+          await openIncident(context, service, incidentId, client, event, [caseId]);
           await incidents.link(service, caseId, incidentId, client);
         },
       );
@@ -257,6 +272,7 @@ export function createBackupService(deps: {
         { action: 'incident.unlink', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
           await backupCase(context, service, caseId, 'Incidents', client, event);
+          await openIncident(context, service, incidentId, client, event, [caseId]);
           if (!(await incidents.unlink(service, caseId, incidentId, client))) {
             missing('This incident is not linked to the case.');
           }

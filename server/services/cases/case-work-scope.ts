@@ -8,6 +8,7 @@ import type { ScopedTransaction } from '../../repositories/case-work/sealed-fiel
 import type { RequestContext } from '../actor.ts';
 import type { AuditLog } from '../audit-log.ts';
 import type { CaseHeader } from '../../repositories/case-work/case.repository.ts';
+import { readableLength, visibleText } from '../text/visible-text.ts';
 
 /** The access-log event a case-work call writes; `work` may fill in the target it found. */
 export interface CaseWorkEvent {
@@ -136,24 +137,76 @@ export interface CaseAccessRepository {
   ): Promise<{ ciphertext: Uint8Array<ArrayBuffer>; digest: Uint8Array<ArrayBuffer> }>;
 }
 
+/** An access reason has at least this many letters or digits: "." or "-" says nothing. */
+export const ACCESS_REASON_MIN_LENGTH = 10;
+
 /**
- * The rule for every call on one case (issue 6): a counsellor the case is not assigned to (nor
- * as co-counsellor) must say why (`x-access-reason`, else 403 access_reason_required); the
- * reason goes, encrypted under the case key, into the call's access-log event. A case of the
- * other service, or none, is RecordMissing (404). Answers the case's header.
+ * The access reason as it is kept: readable as sent (no control, invisible or bidi
+ * characters, line breaks made spaces) and long enough to say something (400
+ * access_reason_invalid otherwise).
  */
-export async function openCase(
+export function checkedAccessReason(raw: string): string {
+  const text = visibleText(raw);
+  if (text === null || readableLength(text) < ACCESS_REASON_MIN_LENGTH) {
+    throw new AppError(
+      'access_reason_invalid',
+      `Give an access reason of at least ${ACCESS_REASON_MIN_LENGTH} letters or digits, ` +
+        'without control or invisible characters.',
+    );
+  }
+  return text;
+}
+
+/** Who may work on a case without giving a reason. */
+export type CaseRole = 'assigned' | 'co' | 'colleague';
+
+export function caseRoleOf(
+  context: RequestContext,
+  header: Pick<CaseHeader, 'assignedCounsellorId' | 'coCounsellorId'>,
+): CaseRole {
+  const actor = context.actor?.userId;
+  if (actor === undefined) return 'colleague';
+  if (header.assignedCounsellorId === actor) return 'assigned';
+  return header.coCounsellorId === actor ? 'co' : 'colleague';
+}
+
+export interface OpenCaseOptions {
+  /**
+   * Only the assigned counsellor works without a reason (the co-counsellor needs one too):
+   * for changes that decide who the case belongs to.
+   */
+  assignedOnly?: boolean;
+}
+
+/**
+ * The rule for every read or change of anything that belongs to a case — the case itself,
+ * its notes and records, an appointment or incident linked to it: a counsellor the case is
+ * not assigned to (nor as co-counsellor) must say why (`x-access-reason`, else 403
+ * access_reason_required); the reason goes, encrypted under the key of the first such case,
+ * into the call's access-log event, which is marked `unassigned` and names that case. A case
+ * of the other service, or none, is RecordMissing (404). Answers the cases' headers in order.
+ */
+export async function openCases(
   cases: CaseAccessRepository,
   context: RequestContext,
   service: ServiceCode,
-  caseId: string,
+  caseIds: readonly string[],
   client: DbClient,
   event: CaseWorkEvent,
-): Promise<CaseHeader> {
-  const header = (await cases.findHeader(service, caseId, client)) ?? missing(NO_SUCH_CASE);
-  event.caseNumber = header.caseNumber;
-  const actor = context.actor?.userId;
-  if (header.assignedCounsellorId === actor || header.coCounsellorId === actor) return header;
+  options: OpenCaseOptions = {},
+): Promise<CaseHeader[]> {
+  const headers: CaseHeader[] = [];
+  for (const caseId of new Set(caseIds)) {
+    headers.push((await cases.findHeader(service, caseId, client)) ?? missing(NO_SUCH_CASE));
+  }
+  const exempt = (header: CaseHeader) => {
+    const role = caseRoleOf(context, header);
+    return role === 'assigned' || (role === 'co' && options.assignedOnly !== true);
+  };
+  const unassigned = headers.find((header) => !exempt(header));
+  if (headers[0]) event.caseNumber = headers[0].caseNumber;
+  if (!unassigned) return headers;
+  event.caseNumber = unassigned.caseNumber;
   if (!context.accessReason) {
     throw new AppError(
       'access_reason_required',
@@ -161,15 +214,36 @@ export async function openCase(
     );
   }
   event.reason = 'unassigned';
+  await sealReason(cases, context.accessReason, service, unassigned, client, event);
+  return headers;
+}
+
+/** Seals the access reason into the event, under the key of the case it was given for. */
+async function sealReason(
+  cases: CaseAccessRepository,
+  reason: string,
+  service: ServiceCode,
+  header: Pick<CaseHeader, 'id' | 'caseNumber'>,
+  client: DbClient,
+  event: CaseWorkEvent,
+): Promise<void> {
+  event.caseNumber = header.caseNumber;
   event.id = randomUUID();
-  event.detail = await cases.sealAccessReason(
-    service,
-    caseId,
-    event.id,
-    context.accessReason,
-    client,
-  );
-  return header;
+  event.detail = await cases.sealAccessReason(service, header.id, event.id, reason, client);
+}
+
+/** One case under the rule of openCases. */
+export async function openCase(
+  cases: CaseAccessRepository,
+  context: RequestContext,
+  service: ServiceCode,
+  caseId: string,
+  client: DbClient,
+  event: CaseWorkEvent,
+  options: OpenCaseOptions = {},
+): Promise<CaseHeader> {
+  const [header] = await openCases(cases, context, service, [caseId], client, event, options);
+  return header!;
 }
 
 /** Every case-work call runs through here, as a counsellor of the actor's service. */
@@ -183,14 +257,51 @@ export function createCaseWorkScope(deps: {
   return {
     clock: deps.clock,
 
-    /** A case of the caller's service, under the access rule (see openCase). */
+    /** A case of the caller's service, under the access rule (see openCases). */
     openCase: (
       context: RequestContext,
       service: ServiceCode,
       caseId: string,
       client: DbClient,
       event: CaseWorkEvent,
-    ) => openCase(deps.cases, context, service, caseId, client, event),
+      options?: OpenCaseOptions,
+    ) => openCase(deps.cases, context, service, caseId, client, event, options),
+
+    /** Several cases at once (an incident's, an appointment's old and new case). */
+    openCases: (
+      context: RequestContext,
+      service: ServiceCode,
+      caseIds: readonly string[],
+      client: DbClient,
+      event: CaseWorkEvent,
+      options?: OpenCaseOptions,
+    ) => openCases(deps.cases, context, service, caseIds, client, event, options),
+
+    /**
+     * For views of many cases' records at once, where no reason can be asked per case:
+     * whether the caller may see what belongs to this case without one.
+     */
+    mayReadUnasked: (
+      context: RequestContext,
+      header: Pick<CaseHeader, 'assignedCounsellorId' | 'coCounsellorId'>,
+    ) => caseRoleOf(context, header) !== 'colleague',
+
+    /**
+     * Marks an event that showed a colleague's case found by something only the case's
+     * counsellors should be able to confirm (a real-name search hit), with the reason sealed
+     * under that case's key.
+     */
+    async sealReason(
+      context: RequestContext,
+      service: ServiceCode,
+      header: Pick<CaseHeader, 'id' | 'caseNumber'>,
+      client: DbClient,
+      event: CaseWorkEvent,
+    ): Promise<void> {
+      if (!context.accessReason) throw new TypeError('sealReason needs an access reason');
+      addReason(event, 'unassigned');
+      await sealReason(deps.cases, context.accessReason, service, header, client, event);
+    },
 
     /** The actor's service: counsellors always have one (checked again here, never trusted). */
     serviceOf(context: RequestContext): ServiceCode {

@@ -4,6 +4,7 @@ import type { ServiceCode } from '../../generated/prisma/enums.ts';
 import type { AccompanimentRepository } from '../../repositories/case-work/backup-records.repository.ts';
 import type {
   CaseFilter,
+  CaseHeader,
   CaseListRow,
   CaseRecord,
   CaseRepository,
@@ -17,14 +18,18 @@ import type {
   AppointmentSlot,
   CaseList,
   CaseView,
+  CaseWarning,
   CreateCaseBody,
+  CreatedCase,
   PersonView,
   UpdateCaseBody,
 } from '../../schemas/cases.schema.ts';
 import type { StaffRef } from '../../schemas/case-work.schema.ts';
 import type { RequestContext } from '../actor.ts';
+import { mixesLookAlikeScripts, readableLength, visibleText } from '../text/visible-text.ts';
 import {
   berlinDay,
+  caseRoleOf,
   caseNumbersTarget,
   missing,
   type CaseWorkScope,
@@ -78,6 +83,23 @@ function personSealed(person: Partial<CreateCaseBody['person']>): CaseSealedValu
 }
 
 const invalid = (message: string) => new AppError('invalid_request', message);
+
+/**
+ * A pseudonym is what colleagues tell cases apart by: stored in compatibility form, with
+ * something readable, and without hidden characters or look-alike letters of another script
+ * inside a word (400 pseudonym_invalid).
+ */
+function checkedPseudonym(raw: string): string {
+  const text = visibleText(raw);
+  if (text === null || readableLength(text) === 0 || mixesLookAlikeScripts(text)) {
+    throw new AppError(
+      'pseudonym_invalid',
+      'A pseudonym needs letters or digits, without control, invisible or direction characters, ' +
+        'and without look-alike letters of another script inside a word.',
+    );
+  }
+  return text;
+}
 
 /**
  * Cases of both services: list and search (exact matches through blind indexes), view,
@@ -147,6 +169,44 @@ export function createCaseService(deps: {
     return record ?? missing(NO_SUCH_CASE);
   }
 
+  /** A warning, not a refusal: namesakes exist, but colleagues should notice. */
+  async function pseudonymWarnings(
+    service: ServiceCode,
+    pseudonym: string,
+    id: string,
+    client: DbClient,
+  ): Promise<{ warnings?: CaseWarning[] }> {
+    return (await cases.pseudonymInUse(service, pseudonym, id, client))
+      ? { warnings: ['duplicate_pseudonym'] }
+      : {};
+  }
+
+  /**
+   * Anonymous mode and clearing a recorded person field destroy data for good (no old
+   * version is kept), so only the assigned counsellor may do either (403
+   * assigned_counsellor_only). Emptied fields that were empty already are no change.
+   */
+  async function refuseWipe(
+    service: ServiceCode,
+    id: string,
+    current: CaseHeader,
+    patch: UpdateCaseBody,
+    client: DbClient,
+  ): Promise<void> {
+    const cleared = Object.entries(patch.person ?? {}).flatMap(([field, value]) =>
+      value === null ? [field as keyof PersonView] : [],
+    );
+    const anonymises = patch.anonymous === true && !current.anonymous;
+    if (cleared.length === 0 && !anonymises) return;
+    const person = personView(await load(service, id, client));
+    if ((anonymises && person.name !== null) || cleared.some((field) => person[field] !== null)) {
+      throw new AppError(
+        'assigned_counsellor_only',
+        "Only the case's assigned counsellor may delete person data or make the case anonymous.",
+      );
+    }
+  }
+
   return {
     async list(context: RequestContext, filter: CaseFilter, page: Page): Promise<CaseList> {
       return scope.run(
@@ -166,7 +226,12 @@ export function createCaseService(deps: {
       );
     },
 
-    /** The query text is never logged or audited; only the case numbers found are. */
+    /**
+     * The query text is never logged or audited; only the case numbers found are. A real name
+     * confirms that a person is a client, so a hit by real name alone counts only on the
+     * caller's own cases, or, with an access reason, on colleagues' cases too; the event then
+     * keeps the reason and is marked `unassigned`.
+     */
     async search(
       context: RequestContext,
       text: string,
@@ -181,14 +246,23 @@ export function createCaseService(deps: {
             service === 'backup'
               ? await accompaniments.caseIdsByFileNumber(service, text, client)
               : [];
-          const { rows, total, totalCapped } = await cases.search(
+          const { rows, total, totalCapped, realNameOnly } = await cases.search(
             service,
-            { text, alsoCaseIds: byFileNumber },
+            {
+              text,
+              alsoCaseIds: byFileNumber,
+              realNameCounts: (counsellors) =>
+                context.accessReason !== undefined || scope.mayReadUnasked(context, counsellors),
+            },
             filter,
             page,
             now(),
             client,
           );
+          const colleagues = realNameOnly.filter((hit) => !scope.mayReadUnasked(context, hit));
+          if (colleagues[0]) {
+            await scope.sealReason(context, service, colleagues[0], client, event);
+          }
           event.targetId = caseNumbersTarget(rows.map((row) => row.caseNumber));
           return { cases: listItems(rows), total, totalCapped, ...page };
         },
@@ -211,10 +285,7 @@ export function createCaseService(deps: {
       );
     },
 
-    async create(
-      context: RequestContext,
-      input: CreateCaseBody,
-    ): Promise<{ id: string; caseNumber: string }> {
+    async create(context: RequestContext, input: CreateCaseBody): Promise<CreatedCase> {
       const actorId = context.actor!.userId;
       return scope.run(
         context,
@@ -224,6 +295,7 @@ export function createCaseService(deps: {
           if (anonymous && input.person.name) {
             throw invalid('An anonymous case records no name: leave person.name empty.');
           }
+          const pseudonym = checkedPseudonym(input.person.pseudonym);
           const today = berlinDay(now());
           const openedOn = input.openedOn ?? today;
           if (openedOn > today) throw invalid('openedOn cannot be in the future.');
@@ -250,12 +322,13 @@ export function createCaseService(deps: {
               createdById: actorId,
               sealed: {
                 ...personSealed(input.person),
-                pseudonym: input.person.pseudonym,
+                pseudonym,
                 summary: input.summary,
               },
             },
             client,
           );
+          const warnings = await pseudonymWarnings(service, pseudonym, created.id, client);
           if (service === 'comeback') {
             const firstPhase = await exitPhases.create(
               service,
@@ -274,7 +347,7 @@ export function createCaseService(deps: {
           await facts.record(service, 'case', created.id, client);
           event.targetId = created.id;
           event.caseNumber = created.caseNumber;
-          return created;
+          return { ...created, ...warnings };
         },
       );
     },
@@ -288,9 +361,28 @@ export function createCaseService(deps: {
         context,
         { action: 'case.update', targetType: 'case', targetId: id },
         async (client, service, event) => {
-          const current = await scope.openCase(context, service, id, client, event);
+          const reassigns =
+            patch.assignedCounsellorId !== undefined || patch.coCounsellorId !== undefined;
+          // Who a case belongs to decides who needs a reason: changing it needs one from
+          // everyone but the assigned counsellor, the co-counsellor included.
+          const current = await scope.openCase(context, service, id, client, event, {
+            assignedOnly: reassigns,
+          });
+          const role = caseRoleOf(context, current);
+          if (role !== 'assigned') {
+            await refuseWipe(service, id, current, patch, client);
+            const actorId = context.actor!.userId;
+            if (patch.assignedCounsellorId === actorId || patch.coCounsellorId === actorId) {
+              addReason(event, 'self_assigned');
+            }
+          }
+          const pseudonym =
+            patch.person?.pseudonym === undefined
+              ? undefined
+              : checkedPseudonym(patch.person.pseudonym);
           const sealed: CaseSealedValues = {
             ...(patch.person ? personSealed(patch.person) : {}),
+            pseudonym,
             summary: patch.summary,
           };
           const anonymous = patch.anonymous ?? current.anonymous;
@@ -352,7 +444,12 @@ export function createCaseService(deps: {
             throw invalid('The co-counsellor must be someone other than the assigned counsellor.');
           }
           addReason(event, `changed:${changedFields(patch).join(',')}`);
-          return caseView(record);
+          return {
+            ...caseView(record),
+            ...(pseudonym === undefined
+              ? {}
+              : await pseudonymWarnings(service, pseudonym, id, client)),
+          };
         },
       );
     },

@@ -96,13 +96,25 @@ export function rememberAccessReason(caseId: string, reason: string): void {
   accessReasons.set(caseId, reason);
 }
 
+// Incidents and appointments belong to their case: their own paths carry the case's reason.
+const recordCases = new Map<string, string>();
+
+/** Remembers which case these incidents or appointments (shown on its page) belong to. */
+export function rememberCaseRecords(caseId: string, recordIds: readonly string[]): void {
+  for (const id of recordIds) recordCases.set(id, caseId);
+}
+
 /** Forgets every given reason (sign-out, screen lock). */
 export function forgetAccessReasons(): void {
   accessReasons.clear();
+  recordCases.clear();
 }
 
 function accessReasonFor(path: string, body: unknown): string | undefined {
-  const inPath = /^\/api\/cases\/([0-9a-f-]{36})(?:[/?]|$)/.exec(path)?.[1];
+  const record = /^\/api\/(?:incidents|appointments)\/([0-9a-f-]{36})(?:[/?]|$)/.exec(path)?.[1];
+  const inPath =
+    /^\/api\/cases\/([0-9a-f-]{36})(?:[/?]|$)/.exec(path)?.[1] ??
+    (record === undefined ? undefined : recordCases.get(record));
   const inBody =
     body && typeof body === 'object' && 'caseId' in body && typeof body.caseId === 'string'
       ? body.caseId
