@@ -87,6 +87,7 @@ export const ERROR_REASONS = [
   'risk_change_pending',
   'already_decided',
   'on_legal_hold',
+  'not_case_counsellor',
   'totp_already_set_up',
   'totp_setup_not_started',
   'access_reason_encoding',

@@ -128,6 +128,7 @@ export function createLifecycleService(deps: {
       throw new AppError(
         'forbidden',
         'Only the counsellors of this case can set or lift its legal hold.',
+        { reason: 'not_case_counsellor' },
       );
     }
   }
