@@ -50,6 +50,8 @@ export const ERROR_REASONS = [
   'too_many_items',
   'too_few_items',
   'duplicate_items',
+  'too_small',
+  'too_large',
   'out_of_range',
   'invalid_format',
   'invalid_type',

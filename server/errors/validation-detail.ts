@@ -42,7 +42,9 @@ export function validationDetail(
     case 'uniqueItems':
       return detail('duplicate_items');
     case 'minimum':
+      return detail('too_small', { limit });
     case 'maximum':
+      return detail('too_large', { limit });
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
       return detail('out_of_range', { limit });
