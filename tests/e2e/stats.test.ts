@@ -175,9 +175,14 @@ describe('team lead statistics in the browser', () => {
     await expect.poll(titleOf, POLL).toBe('Statistik');
     await page.getByTestId('stats-table').first().waitFor(POLL);
     expect(new URL(page.url()).pathname).toBe('/stats');
+    // The page opens on the year view, where the fewest cells are hidden.
+    expect(await page.getByTestId('stats-granularity-year').isChecked()).toBe(true);
+    await page.getByTestId('stats-granularity-month').check();
+    await page.waitForURL((url) => url.searchParams.get('granularity') === 'month', POLL);
+    await page.getByTestId('stats-table').first().waitFor(POLL);
 
     // Months of this year, with the offence table labelled in German.
-    expect(await columnsOf('incidents_by_offence')).toEqual([
+    await expect.poll(() => columnsOf('incidents_by_offence'), POLL).toEqual([
       ...Array.from({ length: 12 }, (_unused, month) =>
         new Date(YEAR, month, 1).toLocaleDateString('de', { month: 'short', year: 'numeric' }),
       ),
