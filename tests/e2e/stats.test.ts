@@ -182,12 +182,14 @@ describe('team lead statistics in the browser', () => {
     await page.getByTestId('stats-table').first().waitFor(POLL);
 
     // Months of this year, with the offence table labelled in German.
-    await expect.poll(() => columnsOf('incidents_by_offence'), POLL).toEqual([
-      ...Array.from({ length: 12 }, (_unused, month) =>
-        new Date(YEAR, month, 1).toLocaleDateString('de', { month: 'short', year: 'numeric' }),
-      ),
-      'Summe',
-    ]);
+    await expect
+      .poll(() => columnsOf('incidents_by_offence'), POLL)
+      .toEqual([
+        ...Array.from({ length: 12 }, (_unused, month) =>
+          new Date(YEAR, month, 1).toLocaleDateString('de', { month: 'short', year: 'numeric' }),
+        ),
+        'Summe',
+      ]);
     const arson = await rowOf('incidents_by_offence', 'Brandstiftung');
     expect(arson).toHaveLength(13);
     // March and the year's total are "< 5", never the 3; no other month has any.
@@ -345,7 +347,8 @@ describe('team lead statistics in the browser', () => {
     await page.getByTestId('erasure-form').waitFor(POLL);
     await expectNoSeriousViolations();
     const erase = async (caseNumber: string) => {
-      await page.getByLabel('Fallnummer').fill(caseNumber.toLowerCase());
+      await page.getByLabel('Fallnummer', { exact: true }).fill(caseNumber.toLowerCase());
+      await page.getByLabel('Fallnummer wiederholen').fill(caseNumber);
       await page.getByLabel('Rechtsgrund').selectOption('art17_request');
       await page.getByTestId('erasure-review').click();
       const dialog = page.getByRole('alertdialog');
@@ -367,7 +370,8 @@ describe('team lead statistics in the browser', () => {
     await certificate.waitFor(POLL);
     const text = (await certificate.textContent()) ?? '';
     expect(text).toContain(doomed.caseNumber);
-    expect(text).toContain('request.art17_request');
+    expect(text).toContain('Auf Antrag: Antrag der Person (Art. 17 DSGVO)');
+    expect(text).not.toContain('request.');
     expect(text).not.toContain('Rotkehlchen');
     expect((await http('GET', `/api/cases/${doomed.id}`)).statusCode).toBe(404);
 
