@@ -1,4 +1,5 @@
-import type { Translate } from './i18n';
+// svelte-i18n's `$_` (its type lives in ./i18n, which the server-side tests cannot load).
+type Translate = (id: string, options?: { values?: Record<string, string | number> }) => string;
 
 /**
  * The rule an erasure followed, in words: `request.art17_request` (a team lead's erasure on
