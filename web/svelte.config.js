@@ -9,7 +9,8 @@ const config = {
     // A single-page app: the server serves build/index.html for every non-API path.
     adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html' }),
     alias: {
-      // TypeBox schemas written by the server; the web imports their types only (`import type`).
+      // TypeBox schemas written by the server; the web imports their types only (`import type`),
+      // and values only from plain modules without imports (text-limits.ts).
       $schemas: '../server/schemas',
     },
     // The hash of SvelteKit's start script lands in a CSP meta tag; the server reads it from

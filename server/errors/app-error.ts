@@ -1,7 +1,10 @@
 /**
  * The one error type of the application. `code` is the stable machine-readable answer
- * (API.md: `{ error: code, message }`); the message is for people and never carries case
- * content, search terms or secrets.
+ * (API.md: `{ error: code, message }`); a `reason` with its parameters says exactly what was
+ * wrong (`too_long`, field `/body`, limit 20000), so the web can say it in the reader's
+ * language next to the field. The message is English for operators and logs only; it never
+ * carries case content, search terms or secrets. The web imports these unions (type only)
+ * through server/schemas/error-codes.schema.ts and must have a text for each in every language.
  */
 export const ERROR_STATUS = {
   invalid_request: 400,
@@ -50,6 +53,80 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/** What exactly a refusal is about, finer than its code; parameters in {@link ErrorParams}. */
+export const ERROR_REASONS = [
+  // Schema violations (params: field, and limit / format / type where the rule has one).
+  'required',
+  'too_long',
+  'too_short',
+  'too_many_items',
+  'too_few_items',
+  'duplicate_items',
+  'too_small',
+  'too_large',
+  'out_of_range',
+  'invalid_format',
+  'invalid_type',
+  'not_allowed_value',
+  'unknown_field',
+  'invalid_value',
+  // A body that cannot be read at all, or holds what the database cannot store.
+  'malformed_body',
+  'unsupported_content_type',
+  'unstorable_value',
+  // Business rules.
+  'date_in_future',
+  'date_order',
+  'exceeds',
+  'reason_required',
+  'only_for_phase',
+  'anonymous_has_no_name',
+  'only_when_closing',
+  'same_counsellor_twice',
+  'not_an_active_counsellor',
+  'duration_too_long',
+  'period_too_long',
+  'team_or_counsellor',
+  'service_required',
+  'service_not_allowed',
+  'username_rules',
+  'username_taken',
+  'own_account',
+  'last_admin',
+  'password_too_short',
+  'password_too_long',
+  'password_guessable',
+  'password_unchanged',
+  'case_number_mismatch',
+  'risk_change_pending',
+  'already_decided',
+  'on_legal_hold',
+  'not_case_counsellor',
+  'totp_already_set_up',
+  'totp_setup_not_started',
+  'access_reason_encoding',
+] as const;
+
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+
+/** The parameters a reason may carry; `field` is a JSON pointer into the request part `in`. */
+export interface ErrorParams {
+  field?: string;
+  in?: 'body' | 'querystring' | 'params' | 'headers';
+  limit?: number;
+  format?: string;
+  type?: string;
+  /** The field a date or number is compared with (`date_order`, `exceeds`). */
+  other?: string;
+  /** The password estimator's warning key (zxcvbn-ts), translated by the web. */
+  warning?: string;
+}
+
+export interface ErrorDetail {
+  reason: ErrorReason;
+  params?: ErrorParams;
+}
+
 export class AppError extends Error {
   override name = 'AppError';
   readonly status: number;
@@ -57,6 +134,7 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly detail?: ErrorDetail,
   ) {
     super(message);
     this.status = ERROR_STATUS[code];

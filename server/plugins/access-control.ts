@@ -157,16 +157,23 @@ export function accessReasonHeader(header: string | string[] | undefined): strin
     throw new AppError(
       'invalid_request',
       'Send one x-access-reason header of at most 500 characters.',
+      { reason: 'too_long', params: { field: 'x-access-reason', in: 'headers', limit: 500 } },
     );
   }
   let reason: string;
   try {
     reason = decodeURIComponent(header).trim();
   } catch {
-    throw new AppError('invalid_request', 'x-access-reason must be percent-encoded UTF-8.');
+    throw new AppError('invalid_request', 'x-access-reason must be percent-encoded UTF-8.', {
+      reason: 'access_reason_encoding',
+      params: { field: 'x-access-reason', in: 'headers' },
+    });
   }
   if (reason.length > 500) {
-    throw new AppError('invalid_request', 'The access reason may have at most 500 characters.');
+    throw new AppError('invalid_request', 'The access reason may have at most 500 characters.', {
+      reason: 'too_long',
+      params: { field: 'x-access-reason', in: 'headers', limit: 500 },
+    });
   }
   return reason ? checkedAccessReason(reason) : undefined;
 }

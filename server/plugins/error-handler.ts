@@ -1,39 +1,56 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError, type ErrorCode } from '../errors/app-error.ts';
+import { AppError, type ErrorCode, type ErrorDetail } from '../errors/app-error.ts';
+import { validationDetail } from '../errors/validation-detail.ts';
 import { loggableError } from '../logging.ts';
 
 /**
- * Maps every error to `{ error, message }` (API.md). Client errors say clearly what was wrong;
- * server errors say nothing about internals, only the request id to quote to an operator.
+ * Maps every error to `{ error, message }` (API.md), with `reason` and `params` where a client
+ * error has them: the web turns those into a sentence in the reader's language. Server errors
+ * say nothing about internals, only the request id to quote to an operator.
  */
 export const errorHandlerPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
       if (error instanceof AppError) {
-        return reply.status(error.status).send({ error: error.code, message: error.message });
+        return reply.status(error.status).send(errorBody(error.code, error.message, error.detail));
       }
       if (error.validation) {
-        return reply.status(400).send({
-          error: 'invalid_request',
-          message: `${error.validationContext ?? 'request'}${error.message.replace(/^(body|querystring|params|headers)/, '')}`,
-        });
+        return reply
+          .status(400)
+          .send(
+            errorBody(
+              'invalid_request',
+              `${error.validationContext ?? 'request'}${error.message.replace(/^(body|querystring|params|headers)/, '')}`,
+              validationDetail(error.validation, error.validationContext),
+            ),
+          );
       }
       const status = error.statusCode ?? 500;
       if (status < 500) {
-        return reply.status(status).send({
-          error: clientErrorCode(status, error.code),
-          message: publicClientMessage(status),
-        });
+        const code = clientErrorCode(status, error.code);
+        return reply
+          .status(status)
+          .send(
+            errorBody(
+              code,
+              publicClientMessage(status),
+              code === 'invalid_request' ? { reason: unreadableReason(status) } : undefined,
+            ),
+          );
       }
       if (isUnstorableValue(error)) {
         // A safety net behind the schemas: PostgreSQL refused a value of the request itself.
         request.log.warn({ err: { type: error.name } }, 'value the database cannot store');
-        return reply.status(400).send({
-          error: 'invalid_request',
-          message:
-            'The request holds a character or value that cannot be stored (e.g. a NUL byte).',
-        });
+        return reply
+          .status(400)
+          .send(
+            errorBody(
+              'invalid_request',
+              'The request holds a character or value that cannot be stored (e.g. a NUL byte).',
+              { reason: 'unstorable_value' },
+            ),
+          );
       }
       if (isDatabaseUnavailable(error)) {
         request.log.error({ err: { type: error.name, code: error.code } }, 'database unavailable');
@@ -60,6 +77,17 @@ export function sendRouteNotFound(request: FastifyRequest, reply: FastifyReply) 
   return reply
     .status(404)
     .send({ error: 'not_found', message: `No route ${request.method} ${path}` });
+}
+
+function errorBody(code: ErrorCode, message: string, detail: ErrorDetail | undefined) {
+  if (!detail) return { error: code, message };
+  return detail.params
+    ? { error: code, message, reason: detail.reason, params: detail.params }
+    : { error: code, message, reason: detail.reason };
+}
+
+function unreadableReason(status: number) {
+  return status === 415 ? ('unsupported_content_type' as const) : ('malformed_body' as const);
 }
 
 function clientErrorCode(status: number, fastifyCode: string | undefined): ErrorCode {

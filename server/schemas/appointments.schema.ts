@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { TEXT_LIMITS } from './text-limits.ts';
 import { AppointmentKind, AppointmentStatus } from '../generated/prisma/enums.ts';
 import { AppointmentSlot } from './cases.schema.ts';
 import { CaseRef, Instant, Nullable, NullableText, StaffRef, Uuid } from './case-work.schema.ts';
@@ -9,8 +10,8 @@ export const CreateAppointmentBody = Type.Object(
     end: Instant,
     kind: Type.Enum(AppointmentKind),
     caseId: Type.Optional(Nullable(Uuid)),
-    location: NullableText(500),
-    note: NullableText(2_000),
+    location: NullableText(TEXT_LIMITS.appointmentLocation),
+    note: NullableText(TEXT_LIMITS.appointmentNote),
     counsellorId: Type.Optional(Uuid),
   },
   { additionalProperties: false },
@@ -24,8 +25,8 @@ export const UpdateAppointmentBody = Type.Object(
     kind: Type.Optional(Type.Enum(AppointmentKind)),
     status: Type.Optional(Type.Enum(AppointmentStatus)),
     caseId: Type.Optional(Nullable(Uuid)),
-    location: NullableText(500),
-    note: NullableText(2_000),
+    location: NullableText(TEXT_LIMITS.appointmentLocation),
+    note: NullableText(TEXT_LIMITS.appointmentNote),
     counsellorId: Type.Optional(Uuid),
   },
   { additionalProperties: false, minProperties: 1 },

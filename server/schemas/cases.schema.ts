@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { TEXT_LIMITS } from './text-limits.ts';
 import {
   AppointmentKind,
   CaseStatus,
@@ -213,13 +214,13 @@ export const NoteList = Type.Object(
 export const NoteListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
 
 export const CreateNoteBody = Type.Object(
-  { kind: Type.Enum(NoteKind), body: Text(20_000) },
+  { kind: Type.Enum(NoteKind), body: Text(TEXT_LIMITS.note) },
   { additionalProperties: false },
 );
 
 export const AmendNoteBody = Type.Object(
   {
-    body: Text(20_000, 'The corrected text; the original stays visible'),
+    body: Text(TEXT_LIMITS.note, 'The corrected text; the original stays visible'),
     kind: Type.Optional(Type.Enum(NoteKind)),
   },
   { additionalProperties: false },

@@ -1,8 +1,30 @@
 import Type from 'typebox';
 
-/** `{ error, message }` (API.md): the body of every error answer. */
+/**
+ * `{ error, message }` (API.md): the body of every error answer. `reason` and `params` say
+ * exactly what was wrong (server/errors/app-error.ts); `message` is English for operators, the
+ * web shows its own sentence for the code instead.
+ */
 export const ErrorBody = Type.Object(
-  { error: Type.String(), message: Type.String() },
+  {
+    error: Type.String(),
+    message: Type.String(),
+    reason: Type.Optional(Type.String()),
+    params: Type.Optional(
+      Type.Object(
+        {
+          field: Type.Optional(Type.String()),
+          in: Type.Optional(Type.String()),
+          limit: Type.Optional(Type.Number()),
+          format: Type.Optional(Type.String()),
+          type: Type.Optional(Type.String()),
+          other: Type.Optional(Type.String()),
+          warning: Type.Optional(Type.String()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
   { additionalProperties: false },
 );
 

@@ -104,6 +104,11 @@ export const StatsExportQuery = Type.Object(
     table: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }),
     granularity: Type.Optional(StatsGranularity),
     year: Type.Optional(StatsYear),
+    language: Type.Optional(
+      Type.Union([Type.Literal('de'), Type.Literal('en')], {
+        description: 'Language of headers and labels (default de)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

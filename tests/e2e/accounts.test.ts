@@ -151,7 +151,7 @@ describe('accounts in the browser', () => {
     await page.getByTestId('setup-submit').click();
     await expect
       .poll(currentText(page, '#setup-password-error'), POLL)
-      .toMatch(/too easy to guess/);
+      .toMatch(/zu leicht zu erraten/);
     expect(await page.getByTestId('setup-password').getAttribute('aria-invalid')).toBe('true');
     expect(await server.app.services.firstAdmin.isOpen()).toBe(true);
 

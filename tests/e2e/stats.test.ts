@@ -175,14 +175,21 @@ describe('team lead statistics in the browser', () => {
     await expect.poll(titleOf, POLL).toBe('Statistik');
     await page.getByTestId('stats-table').first().waitFor(POLL);
     expect(new URL(page.url()).pathname).toBe('/stats');
+    // The page opens on the year view, where the fewest cells are hidden.
+    expect(await page.getByTestId('stats-granularity-year').isChecked()).toBe(true);
+    await page.getByTestId('stats-granularity-month').check();
+    await page.waitForURL((url) => url.searchParams.get('granularity') === 'month', POLL);
+    await page.getByTestId('stats-table').first().waitFor(POLL);
 
     // Months of this year, with the offence table labelled in German.
-    expect(await columnsOf('incidents_by_offence')).toEqual([
-      ...Array.from({ length: 12 }, (_unused, month) =>
-        new Date(YEAR, month, 1).toLocaleDateString('de', { month: 'short', year: 'numeric' }),
-      ),
-      'Summe',
-    ]);
+    await expect
+      .poll(() => columnsOf('incidents_by_offence'), POLL)
+      .toEqual([
+        ...Array.from({ length: 12 }, (_unused, month) =>
+          new Date(YEAR, month, 1).toLocaleDateString('de', { month: 'short', year: 'numeric' }),
+        ),
+        'Summe',
+      ]);
     const arson = await rowOf('incidents_by_offence', 'Brandstiftung');
     expect(arson).toHaveLength(13);
     // March and the year's total are "< 5", never the 3; no other month has any.
@@ -340,7 +347,8 @@ describe('team lead statistics in the browser', () => {
     await page.getByTestId('erasure-form').waitFor(POLL);
     await expectNoSeriousViolations();
     const erase = async (caseNumber: string) => {
-      await page.getByLabel('Fallnummer').fill(caseNumber.toLowerCase());
+      await page.getByLabel('Fallnummer', { exact: true }).fill(caseNumber.toLowerCase());
+      await page.getByLabel('Fallnummer wiederholen').fill(caseNumber);
       await page.getByLabel('Rechtsgrund').selectOption('art17_request');
       await page.getByTestId('erasure-review').click();
       const dialog = page.getByRole('alertdialog');
@@ -362,7 +370,8 @@ describe('team lead statistics in the browser', () => {
     await certificate.waitFor(POLL);
     const text = (await certificate.textContent()) ?? '';
     expect(text).toContain(doomed.caseNumber);
-    expect(text).toContain('request.art17_request');
+    expect(text).toContain('Auf Antrag: Antrag der Person (Art. 17 DSGVO)');
+    expect(text).not.toContain('request.');
     expect(text).not.toContain('Rotkehlchen');
     expect((await http('GET', `/api/cases/${doomed.id}`)).statusCode).toBe(404);
 

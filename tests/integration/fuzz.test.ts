@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withClient } from '../../server/database/pg-client.ts';
 import type { Role } from '../../server/generated/prisma/enums.ts';
 import { newUser, signIn, type SignedInSession, type TestUser } from '../support/accounts.ts';
+import { errorCatalogue, UI_LANGUAGES, uiTextProblem } from '../support/error-catalogue.ts';
 import { valueFor } from '../support/schema-arbitrary.ts';
 import { testSealer } from '../support/audit-sealer.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -80,7 +81,10 @@ describe('fuzzing every route from its schema', () => {
     await sealer.close();
   });
 
-  it('never answers 5xx, never leaks internals, stores nothing it refuses', async () => {
+  it('never answers 5xx, never leaks internals, stores nothing it refuses; every 4xx has a code the UI says in German and English', async () => {
+    const catalogues = UI_LANGUAGES.map(
+      (language) => [language, errorCatalogue(language)] as const,
+    );
     // Not fuzzed: POST /api/audit/checkpoint waits up to 10 s for the sealer process, which this
     // test does not run; its only input is an empty body, and the schema refuses anything else.
     const routes = t.app.routeTable.filter((route) => route.url !== '/api/audit/checkpoint');
@@ -138,6 +142,14 @@ describe('fuzzing every route from its schema', () => {
           expect(LEAKS.test(response.body), `${where} leaks: ${response.body.slice(0, 300)}`).toBe(
             false,
           );
+          if (response.statusCode >= 400) {
+            const body = response.json() as Parameters<typeof uiTextProblem>[0];
+            for (const [language, catalogue] of catalogues) {
+              expect(uiTextProblem(body, language, catalogue), `${where} ${response.body}`).toBe(
+                null,
+              );
+            }
+          }
           if (response.statusCode >= 400 && before) {
             expect(await rowCounts(), `${where} stored something it refused`).toEqual(before);
           }
@@ -184,6 +196,9 @@ describe('fuzzing every route from its schema', () => {
       expect(response.statusCode, response.body.slice(0, 200)).toBeGreaterThanOrEqual(400);
       expect(response.statusCode).toBeLessThan(500);
       expect(LEAKS.test(response.body)).toBe(false);
+      for (const language of UI_LANGUAGES) {
+        expect(uiTextProblem(response.json(), language), response.body.slice(0, 200)).toBe(null);
+      }
     }
   });
 });

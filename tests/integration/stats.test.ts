@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withClient } from '../../server/database/pg-client.ts';
 import type * as FieldCryptoModule from '../../server/keys/field-crypto.ts';
@@ -356,7 +357,7 @@ describe('GET /api/stats', () => {
 });
 
 describe('GET /api/stats/export.csv and /api/stats/report', () => {
-  it('writes the same suppressed table as CSV, hidden cells as "<5"', async () => {
+  it('writes the same suppressed table as CSV for German Excel, hidden cells as "<5"', async () => {
     const response = await lea.http(
       'GET',
       '/api/stats/export.csv?table=incidents_by_offence&granularity=month&year=2026',
@@ -364,13 +365,21 @@ describe('GET /api/stats/export.csv and /api/stats/report', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/csv/);
     expect(response.headers['content-disposition']).toContain('incidents_by_offence');
-    const lines = response.body.trim().split('\r\n');
-    expect(lines[0]).toBe(
-      `offenceType,${Array.from({ length: 12 }, (_, m) => `2026-${String(m + 1).padStart(2, '0')}`).join(',')},total`,
-    );
-    const arson = lines.find((line) => line.startsWith('arson,'))!.split(',');
+    expect(response.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const lines = readCsv(response.body);
+    expect(lines[0]).toEqual([
+      'Tatbestand',
+      ...['Jan.', 'Feb.', 'März', 'Apr.', 'Mai', 'Juni', 'Juli', 'Aug.', 'Sept.', 'Okt.', 'Nov.']
+        .concat('Dez.')
+        .map((month) => `${month} 2026`),
+      'Summe',
+      'Code',
+    ]);
+    const arson = lines.find((line) => line.at(-1) === 'arson')!;
+    expect(arson[0]).toBe('Brandstiftung');
     expect(arson[3]).toBe('<5');
-    expect(arson.at(-1)).toBe('<5');
+    expect(arson.at(-2)).toBe('<5');
+    expect(lines.at(-1)![0]).toBe('Summe');
     const json = table(await view(lea, '?granularity=month&year=2026'), 'incidents_by_offence');
     expect(lines).toHaveLength(json.rows.length + 2);
   });
@@ -384,10 +393,9 @@ describe('GET /api/stats/export.csv and /api/stats/report', () => {
           `/api/stats/export.csv?table=${stats.id}&granularity=${granularity}&year=2026`,
         );
         expect(csv.statusCode).toBe(200);
-        const numbers = csv.body
-          .split('\r\n')
+        const numbers = readCsv(csv.body)
           .slice(1)
-          .flatMap((line) => line.split(',').slice(1))
+          .flatMap((line) => line.slice(1, -1))
           .filter((field) => /^\d+$/.test(field))
           .map(Number);
         expect(
@@ -622,3 +630,8 @@ describe('rebuilding the facts (casework stats rebuild)', () => {
     expect(await keys()).toEqual(before);
   });
 });
+
+/** A CSV export as German office software reads it: UTF-8 with a BOM, `;` between fields. */
+function readCsv(text: string): string[][] {
+  return parse(text, { bom: true, delimiter: ';' });
+}

@@ -35,10 +35,14 @@ export function serviceForRole(
     throw new AppError(
       'invalid_request',
       `A ${role} belongs to a service: choose backup or comeback.`,
+      { reason: 'service_required', params: { field: '/service' } },
     );
   }
   if (!needsService && service) {
-    throw new AppError('invalid_request', `An ${role} belongs to no service.`);
+    throw new AppError('invalid_request', `An ${role} belongs to no service.`, {
+      reason: 'service_not_allowed',
+      params: { field: '/service' },
+    });
   }
   return service ?? null;
 }
@@ -151,13 +155,17 @@ export function createAccountAdminService(deps: {
         throw new AppError(
           'invalid_request',
           'User names have 3 to 64 characters: lower-case letters, digits, dot, dash, underscore.',
+          { reason: 'username_rules', params: { field: '/username' } },
         );
       }
       const service = serviceForRole(account.role, account.service);
       if (account.password !== undefined)
         await assertAcceptablePassword(account.password, { username });
       if (await users.findByUsername(username)) {
-        throw new AppError('conflict', `The user name ${username} is taken.`);
+        throw new AppError('conflict', `The user name ${username} is taken.`, {
+          reason: 'username_taken',
+          params: { field: '/username' },
+        });
       }
       return { username, service };
     },
@@ -201,7 +209,9 @@ export function createAccountAdminService(deps: {
     async setDisabled(context: RequestContext, id: string, disabled: boolean) {
       const user = await existing(id);
       if (disabled && context.actor?.userId === id) {
-        throw new AppError('conflict', 'You cannot disable your own account.');
+        throw new AppError('conflict', 'You cannot disable your own account.', {
+          reason: 'own_account',
+        });
       }
       if (
         disabled &&
@@ -209,7 +219,9 @@ export function createAccountAdminService(deps: {
         !user.disabled &&
         (await users.countActiveAdmins()) <= 1
       ) {
-        throw new AppError('conflict', 'The last active administrator cannot be disabled.');
+        throw new AppError('conflict', 'The last active administrator cannot be disabled.', {
+          reason: 'last_admin',
+        });
       }
       await users.setDisabled(id, disabled, clock.now());
       if (disabled) await sessions.deleteForUser(id);

@@ -228,6 +228,7 @@ export function createAuthService(deps: {
         throw new AppError(
           'conflict',
           'A second factor is already set up. An administrator can reset it.',
+          { reason: 'totp_already_set_up' },
         );
       }
       const secret = newTotpSecret();
@@ -243,7 +244,11 @@ export function createAuthService(deps: {
 
     async confirmTotp(context: RequestContext, userId: string, code: string) {
       const pending = await users.readTotpSecret(userId, 'pending');
-      if (!pending) throw new AppError('conflict', 'Start the setup first.');
+      if (!pending) {
+        throw new AppError('conflict', 'Start the setup first.', {
+          reason: 'totp_setup_not_started',
+        });
+      }
       const step = await matchTotp(pending, code, clock.now());
       if (step === null) {
         await audit.record(context, {
@@ -300,7 +305,10 @@ export function createAuthService(deps: {
       const user = await this.confirmPassword(context, userId, current, 'auth.password_change');
       await assertAcceptablePassword(next, { username: user.username });
       if (await verifyPassword(user.passwordHash, next)) {
-        throw new AppError('weak_password', 'The new password must differ from the current one.');
+        throw new AppError('weak_password', 'The new password must differ from the current one.', {
+          reason: 'password_unchanged',
+          params: { field: '/newPassword' },
+        });
       }
       const at = clock.now();
       await users.setPassword(userId, await hashPassword(next), at);

@@ -28,13 +28,26 @@ function getEstimator(): Promise<ZxcvbnFactory> {
     return new ZxcvbnFactory({
       dictionary: { ...common.dictionary, ...de.dictionary, ...en.dictionary },
       graphs: common.adjacencyGraphs,
-      translations: en.translations,
+      // Feedback as the estimator's keys (`commonNames`): the web shows the language package's
+      // own sentence for the key in the reader's language.
+      translations: keysOf(en.translations),
     });
   })();
   return estimator;
 }
 
-/** Throws `weak_password` with a message that says what to do, never the password. */
+function keysOf<T extends Record<string, Record<string, string>>>(translations: T): T {
+  return Object.fromEntries(
+    Object.entries(translations).map(([section, texts]) => [
+      section,
+      Object.fromEntries(Object.keys(texts).map((key) => [key, key])),
+    ]),
+  ) as T;
+}
+
+/**
+ * Throws `weak_password` with a reason and parameters that say what to do, never the password.
+ */
 export async function assertAcceptablePassword(
   password: string,
   context: { username: string },
@@ -44,20 +57,23 @@ export async function assertAcceptablePassword(
     throw new AppError(
       'weak_password',
       `The password must have at least ${MIN_PASSWORD_LENGTH} characters. A few unrelated words make a good one.`,
+      { reason: 'password_too_short', params: { limit: MIN_PASSWORD_LENGTH } },
     );
   }
   if (length > MAX_PASSWORD_LENGTH) {
     throw new AppError(
       'weak_password',
       `The password may have at most ${MAX_PASSWORD_LENGTH} characters.`,
+      { reason: 'password_too_long', params: { limit: MAX_PASSWORD_LENGTH } },
     );
   }
   const result = (await getEstimator()).check(password, [context.username, ...PRODUCT_WORDS]);
   if (result.score < MIN_SCORE) {
-    const hint = result.feedback.warning ?? 'It is too easy to guess.';
+    const warning = result.feedback.warning ?? undefined;
     throw new AppError(
       'weak_password',
-      `This password is too easy to guess: ${hint} Add more words that do not belong together.`,
+      `This password is too easy to guess${warning ? ` (${warning})` : ''}. Add more words that do not belong together.`,
+      { reason: 'password_guessable', ...(warning ? { params: { warning } } : {}) },
     );
   }
 }

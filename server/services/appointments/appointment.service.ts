@@ -1,5 +1,5 @@
 import type { DbClient } from '../../database/db-client.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { AppError, type ErrorParams, type ErrorReason } from '../../errors/app-error.ts';
 import type { ServiceCode } from '../../generated/prisma/enums.ts';
 import type {
   AppointmentFields,
@@ -31,7 +31,8 @@ const DAY_MS = 86_400_000;
 const MAX_PERIOD_MS = 42 * DAY_MS;
 const MAX_DURATION_MS = DAY_MS;
 const LIST_LIMIT = 500;
-const invalid = (message: string) => new AppError('invalid_request', message);
+const invalid = (message: string, reason: ErrorReason, params?: ErrorParams) =>
+  new AppError('invalid_request', message, { reason, ...(params ? { params } : {}) });
 
 /**
  * Appointments of counsellors: week views per counsellor and for the team of the service, an
@@ -116,9 +117,14 @@ export function createAppointmentService(deps: {
   }
 
   function checkTimes(startsAt: Date, endsAt: Date) {
-    if (endsAt <= startsAt) throw invalid('end must be after start.');
+    if (endsAt <= startsAt) {
+      throw invalid('end must be after start.', 'date_order', { field: '/end', other: 'start' });
+    }
     if (endsAt.getTime() - startsAt.getTime() > MAX_DURATION_MS) {
-      throw invalid('An appointment lasts at most 24 hours.');
+      throw invalid('An appointment lasts at most 24 hours.', 'duration_too_long', {
+        field: '/end',
+        limit: 24,
+      });
     }
   }
 
@@ -135,7 +141,11 @@ export function createAppointmentService(deps: {
 
   async function counsellor(service: ServiceCode, id: string, client: DbClient) {
     if (!(await staff.findCounsellor(service, id, client))) {
-      throw invalid('The counsellor must be an active counsellor of your service.');
+      throw invalid(
+        'The counsellor must be an active counsellor of your service.',
+        'not_an_active_counsellor',
+        { field: '/counsellorId' },
+      );
     }
   }
 
@@ -171,12 +181,24 @@ export function createAppointmentService(deps: {
         context,
         { action: 'appointment.list', targetType: 'case_list' },
         async (client, service, event) => {
-          if (to <= from) throw invalid('to must be after from.');
+          if (to <= from) {
+            throw invalid('to must be after from.', 'date_order', {
+              field: '/to',
+              in: 'querystring',
+              other: 'from',
+            });
+          }
           if (to.getTime() - from.getTime() > MAX_PERIOD_MS) {
-            throw invalid('Ask for at most 42 days at a time.');
+            throw invalid('Ask for at most 42 days at a time.', 'period_too_long', {
+              field: '/to',
+              in: 'querystring',
+              limit: 42,
+            });
           }
           if (query.team && query.counsellorId) {
-            throw invalid('Ask either for the team or for one counsellor.');
+            throw invalid('Ask either for the team or for one counsellor.', 'team_or_counsellor', {
+              in: 'querystring',
+            });
           }
           const found = await appointments.list(
             service,

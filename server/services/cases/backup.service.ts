@@ -1,5 +1,5 @@
 import type { DbClient } from '../../database/db-client.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { AppError, type ErrorParams, type ErrorReason } from '../../errors/app-error.ts';
 import type { ServiceCode } from '../../generated/prisma/enums.ts';
 import type {
   AccompanimentRecord,
@@ -42,7 +42,8 @@ import {
 } from './case-work-scope.ts';
 
 const NO_SUCH_INCIDENT = 'No such incident.';
-const invalid = (message: string) => new AppError('invalid_request', message);
+const invalid = (message: string, reason: ErrorReason, params?: ErrorParams) =>
+  new AppError('invalid_request', message, { reason, ...(params ? { params } : {}) });
 
 function summaryView(incident: IncidentSummaryRecord): IncidentSummary {
   return {
@@ -150,14 +151,19 @@ export function createBackupService(deps: {
     affectedMinors?: number;
   }) {
     if (input.occurredOn !== undefined && input.occurredOn > today()) {
-      throw invalid('occurredOn cannot be in the future.');
+      throw invalid('occurredOn cannot be in the future.', 'date_in_future', {
+        field: '/occurredOn',
+      });
     }
     if (
       input.affectedCount !== undefined &&
       input.affectedMinors !== undefined &&
       input.affectedMinors > input.affectedCount
     ) {
-      throw invalid('affectedMinors cannot exceed affectedCount.');
+      throw invalid('affectedMinors cannot exceed affectedCount.', 'exceeds', {
+        field: '/affectedMinors',
+        other: 'affectedCount',
+      });
     }
   }
 
@@ -450,7 +456,14 @@ export function createBackupService(deps: {
         async (client, service, event) => {
           await backupCase(context, service, caseId, 'Referrals', client, event);
           if (input.consentOn > input.referredOn) {
-            throw invalid('consentOn cannot be after referredOn: consent comes first.');
+            throw invalid(
+              'consentOn cannot be after referredOn: consent comes first.',
+              'date_order',
+              {
+                field: '/referredOn',
+                other: 'consentOn',
+              },
+            );
           }
           const record = await referrals.create(
             service,
@@ -476,7 +489,10 @@ export function createBackupService(deps: {
 
 function checkClaimDates(filedOn: string | null, decidedOn: string | null) {
   if (filedOn !== null && decidedOn !== null && decidedOn < filedOn) {
-    throw invalid('decidedOn cannot be before filedOn.');
+    throw invalid('decidedOn cannot be before filedOn.', 'date_order', {
+      field: '/decidedOn',
+      other: 'filedOn',
+    });
   }
 }
 

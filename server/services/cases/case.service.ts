@@ -1,5 +1,5 @@
 import type { DbClient } from '../../database/db-client.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { AppError, type ErrorParams, type ErrorReason } from '../../errors/app-error.ts';
 import type { ServiceCode } from '../../generated/prisma/enums.ts';
 import type { AccompanimentRepository } from '../../repositories/case-work/backup-records.repository.ts';
 import type {
@@ -82,7 +82,8 @@ function personSealed(person: Partial<CreateCaseBody['person']>): CaseSealedValu
   };
 }
 
-const invalid = (message: string) => new AppError('invalid_request', message);
+const invalid = (message: string, reason: ErrorReason, params?: ErrorParams) =>
+  new AppError('invalid_request', message, { reason, ...(params ? { params } : {}) });
 
 /**
  * A pseudonym is what colleagues tell cases apart by: stored in compatibility form, with
@@ -153,7 +154,13 @@ export function createCaseService(deps: {
     client: DbClient,
   ): Promise<StaffRef> {
     const found = await staff.findCounsellor(service, id, client);
-    if (!found) throw invalid(`The ${role} must be an active counsellor of your service.`);
+    if (!found) {
+      throw invalid(
+        `The ${role} must be an active counsellor of your service.`,
+        'not_an_active_counsellor',
+        { field: role === 'co-counsellor' ? '/coCounsellorId' : '/assignedCounsellorId' },
+      );
+    }
     return found;
   }
 
@@ -293,12 +300,20 @@ export function createCaseService(deps: {
         async (client, service, event) => {
           const anonymous = input.anonymous ?? false;
           if (anonymous && input.person.name) {
-            throw invalid('An anonymous case records no name: leave person.name empty.');
+            throw invalid(
+              'An anonymous case records no name: leave person.name empty.',
+              'anonymous_has_no_name',
+              { field: '/person/name' },
+            );
           }
           const pseudonym = checkedPseudonym(input.person.pseudonym);
           const today = berlinDay(now());
           const openedOn = input.openedOn ?? today;
-          if (openedOn > today) throw invalid('openedOn cannot be in the future.');
+          if (openedOn > today) {
+            throw invalid('openedOn cannot be in the future.', 'date_in_future', {
+              field: '/openedOn',
+            });
+          }
           const assignedCounsellorId = input.assignedCounsellorId ?? actorId;
           await requireCounsellor(service, assignedCounsellorId, 'assigned counsellor', client);
           const coCounsellorId = input.coCounsellorId ?? null;
@@ -306,6 +321,8 @@ export function createCaseService(deps: {
             if (coCounsellorId === assignedCounsellorId) {
               throw invalid(
                 'The co-counsellor must be someone other than the assigned counsellor.',
+                'same_counsellor_twice',
+                { field: '/coCounsellorId' },
               );
             }
             await requireCounsellor(service, coCounsellorId, 'co-counsellor', client);
@@ -387,25 +404,44 @@ export function createCaseService(deps: {
           };
           const anonymous = patch.anonymous ?? current.anonymous;
           if (anonymous && typeof sealed.realName === 'string') {
-            throw invalid('An anonymous case records no name: leave person.name empty.');
+            throw invalid(
+              'An anonymous case records no name: leave person.name empty.',
+              'anonymous_has_no_name',
+              { field: '/person/name' },
+            );
           }
           if (patch.anonymous === true) sealed.realName = null;
 
           const status = patch.status ?? current.status;
           const openedOn = patch.openedOn ?? current.openedOn;
           const today = berlinDay(now());
-          if (openedOn > today) throw invalid('openedOn cannot be in the future.');
+          if (openedOn > today) {
+            throw invalid('openedOn cannot be in the future.', 'date_in_future', {
+              field: '/openedOn',
+            });
+          }
           let closedOn: string | null | undefined;
           if (status === 'closed') {
             if (current.status !== 'closed' && patch.closingReason === undefined) {
-              throw invalid('Closing a case needs a closingReason.');
+              throw invalid('Closing a case needs a closingReason.', 'reason_required', {
+                field: '/closingReason',
+              });
             }
             closedOn = patch.closedOn ?? current.closedOn ?? today;
-            if (closedOn < openedOn) throw invalid('closedOn cannot be before openedOn.');
+            if (closedOn < openedOn) {
+              throw invalid('closedOn cannot be before openedOn.', 'date_order', {
+                field: '/closedOn',
+                other: 'openedOn',
+              });
+            }
             sealed.closingReason = patch.closingReason;
           } else {
             if (patch.closingReason !== undefined || patch.closedOn !== undefined) {
-              throw invalid('closingReason and closedOn belong to closing a case (status closed).');
+              throw invalid(
+                'closingReason and closedOn belong to closing a case (status closed).',
+                'only_when_closing',
+                { field: patch.closingReason !== undefined ? '/closingReason' : '/closedOn' },
+              );
             }
             if (current.status === 'closed') {
               closedOn = null;
@@ -441,7 +477,11 @@ export function createCaseService(deps: {
           await facts.record(service, 'case', id, client);
           const record = await load(service, id, client);
           if (record.coCounsellor && record.coCounsellor.id === record.assignedCounsellor.id) {
-            throw invalid('The co-counsellor must be someone other than the assigned counsellor.');
+            throw invalid(
+              'The co-counsellor must be someone other than the assigned counsellor.',
+              'same_counsellor_twice',
+              { field: '/coCounsellorId' },
+            );
           }
           addReason(event, `changed:${changedFields(patch).join(',')}`);
           return {

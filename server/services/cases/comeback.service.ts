@@ -1,5 +1,5 @@
 import type { DbClient } from '../../database/db-client.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { AppError, type ErrorParams, type ErrorReason } from '../../errors/app-error.ts';
 import type { ServiceCode } from '../../generated/prisma/enums.ts';
 import type { CaseRepository } from '../../repositories/case-work/case.repository.ts';
 import type {
@@ -30,7 +30,8 @@ import {
   addReason,
 } from './case-work-scope.ts';
 
-const invalid = (message: string) => new AppError('invalid_request', message);
+const invalid = (message: string, reason: ErrorReason, params?: ErrorParams) =>
+  new AppError('invalid_request', message, { reason, ...(params ? { params } : {}) });
 const ENDING_PHASES = new Set(['closing', 'breaking_off']);
 
 /**
@@ -138,15 +139,28 @@ export function createComebackService(deps: {
         async (client, service, event) => {
           const header = await comebackCase(context, service, caseId, 'Exit phases', client, event);
           if (ENDING_PHASES.has(input.phase) && !input.reason) {
-            throw invalid(`The phase ${input.phase} needs a reason.`);
+            throw invalid(`The phase ${input.phase} needs a reason.`, 'reason_required', {
+              field: '/reason',
+            });
           }
           const helpPlanAreas = input.helpPlanAreas ?? [];
           if (helpPlanAreas.length > 0 && input.phase !== 'help_plan') {
-            throw invalid('helpPlanAreas belong to the help_plan phase.');
+            throw invalid('helpPlanAreas belong to the help_plan phase.', 'only_for_phase', {
+              field: '/helpPlanAreas',
+            });
           }
           const changedOn = input.changedOn ?? today();
-          if (changedOn > today()) throw invalid('changedOn cannot be in the future.');
-          if (changedOn < header.openedOn) throw invalid('changedOn cannot be before openedOn.');
+          if (changedOn > today()) {
+            throw invalid('changedOn cannot be in the future.', 'date_in_future', {
+              field: '/changedOn',
+            });
+          }
+          if (changedOn < header.openedOn) {
+            throw invalid('changedOn cannot be before openedOn.', 'date_order', {
+              field: '/changedOn',
+              other: 'openedOn',
+            });
+          }
           const createdById = context.actor!.userId;
           const created = await exitPhases.create(
             service,
@@ -217,11 +231,16 @@ export function createComebackService(deps: {
             event,
           );
           const assessedOn = input.assessedOn ?? today();
-          if (assessedOn > today()) throw invalid('assessedOn cannot be in the future.');
+          if (assessedOn > today()) {
+            throw invalid('assessedOn cannot be in the future.', 'date_in_future', {
+              field: '/assessedOn',
+            });
+          }
           if (await risks.hasPending(service, caseId, client)) {
             throw new AppError(
               'conflict',
               'A change of the risk level is waiting for confirmation: confirm or reject it first.',
+              { reason: 'risk_change_pending' },
             );
           }
           const unchanged = input.level === header.riskLevel;
@@ -242,7 +261,9 @@ export function createComebackService(deps: {
             client,
           );
           if (id === null) {
-            throw new AppError('conflict', 'Another change of the risk level was just proposed.');
+            throw new AppError('conflict', 'Another change of the risk level was just proposed.', {
+              reason: 'risk_change_pending',
+            });
           }
           await facts.record(service, 'risk', id, client);
           addReason(event, unchanged ? 'level_unchanged' : 'awaiting_confirmation');
@@ -271,7 +292,9 @@ export function createComebackService(deps: {
             (await risks.findHeader(service, caseId, assessmentId, client)) ??
             missing('No such risk assessment in this case.');
           if (assessment.decision !== 'pending') {
-            throw new AppError('conflict', 'This risk assessment has been decided already.');
+            throw new AppError('conflict', 'This risk assessment has been decided already.', {
+              reason: 'already_decided',
+            });
           }
           if (assessment.proposedById === context.actor!.userId) {
             throw new AppError(
@@ -286,7 +309,11 @@ export function createComebackService(deps: {
             { decision, decidedById: context.actor!.userId, decidedAt: scope.clock.now() },
             client,
           );
-          if (!decided) throw new AppError('conflict', 'This risk assessment was just decided.');
+          if (!decided) {
+            throw new AppError('conflict', 'This risk assessment was just decided.', {
+              reason: 'already_decided',
+            });
+          }
           await facts.record(service, 'risk', assessmentId, client);
           if (decision === 'confirmed') {
             await cases.update(service, caseId, { riskLevel: assessment.level }, client);

@@ -128,6 +128,7 @@ export function createLifecycleService(deps: {
       throw new AppError(
         'forbidden',
         'Only the counsellors of this case can set or lift its legal hold.',
+        { reason: 'not_case_counsellor' },
       );
     }
   }
@@ -269,6 +270,7 @@ export function createLifecycleService(deps: {
       throw new AppError(
         'conflict',
         'This case is on legal hold and cannot be erased until the hold is lifted.',
+        { reason: 'on_legal_hold' },
       );
     }
     const at = clock.now();
@@ -306,7 +308,12 @@ export function createLifecycleService(deps: {
         async (client, service, event) => {
           await requireAssigned(context, service, caseId, client, event);
           const text = reason.trim();
-          if (!text) throw new AppError('invalid_request', 'A legal hold needs a reason.');
+          if (!text) {
+            throw new AppError('invalid_request', 'A legal hold needs a reason.', {
+              reason: 'reason_required',
+              params: { field: '/reason' },
+            });
+          }
           await lifecycle.setHold(
             service,
             caseId,
@@ -377,6 +384,7 @@ export function createLifecycleService(deps: {
             throw new AppError(
               'invalid_request',
               'confirmCaseNumber does not match the case number of this case.',
+              { reason: 'case_number_mismatch', params: { field: '/confirmCaseNumber' } },
             );
           }
           return eraseFound(context, service, caseId, requestRule(input.ground), client, event);

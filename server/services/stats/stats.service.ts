@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.ts';
+import { tableCsv, type CsvLanguage } from './stats-csv.ts';
 import type { DbClient } from '../../database/db-client.ts';
 import { AppError } from '../../errors/app-error.ts';
 import {
@@ -355,7 +356,12 @@ export function createStatsService(deps: {
     /** One table as CSV; an unknown table answers 404 (audited as denied). */
     async exportCsv(
       context: RequestContext,
-      query: { table: string; granularity?: StatsGranularity; year?: number },
+      query: {
+        table: string;
+        granularity?: StatsGranularity;
+        year?: number;
+        language?: CsvLanguage;
+      },
     ): Promise<string> {
       const granularity = query.granularity ?? 'month';
       const year = query.year ?? currentYear();
@@ -366,7 +372,7 @@ export function createStatsService(deps: {
             (table) => table.id === query.table,
           );
           if (!found) throw new AppError('not_found', 'No such statistics table.');
-          return tableCsv(found, minCellSize);
+          return tableCsv(found, minCellSize, query.language ?? 'de');
         });
       } catch (error) {
         if (error instanceof AppError && error.code === 'not_found') {
@@ -447,20 +453,4 @@ function familyDigest(spec: FamilySpec): string {
       ...table.rowKeys.map((key) => `${key}=${series(table.counts.get(key) ?? new Map())}`),
     ]),
   ].join('|');
-}
-
-/** CSV (RFC 4180, comma, CRLF): a header of periods, one line per row, then the totals. */
-export function tableCsv(table: StatsTable, minCellSize: number): string {
-  const cell = (value: { value: number | null; suppressed: boolean }) =>
-    value.suppressed ? `<${minCellSize}` : String(value.value);
-  const lines = [
-    [table.rowDimension, ...table.columns, 'total'],
-    ...table.rows.map((row) => [row.key, ...row.cells.map(cell), cell(row.total)]),
-    ['total', ...table.totals.cells.map(cell), cell(table.totals.total)],
-  ];
-  return lines.map((line) => line.map(csvField).join(',')).join('\r\n') + '\r\n';
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

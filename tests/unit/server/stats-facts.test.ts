@@ -1,10 +1,12 @@
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { initCrypto } from '../../../crypto/index.ts';
 import { getSodium } from '../../../crypto/sodium.ts';
 import { statisticsFactKey } from '../../../crypto/statistics-key.ts';
 import { ConfigError, loadConfig } from '../../../server/config/load-config.ts';
 import { durationRange } from '../../../server/repositories/stats/stats-facts.repository.ts';
-import { comebackFamilies, tableCsv } from '../../../server/services/stats/stats.service.ts';
+import { tableCsv } from '../../../server/services/stats/stats-csv.ts';
+import { comebackFamilies } from '../../../server/services/stats/stats.service.ts';
 
 await initCrypto();
 
@@ -66,34 +68,44 @@ describe('CASEWORK_STATS_MIN_CELL', () => {
 });
 
 describe('tableCsv', () => {
-  it('writes hidden cells as "<k", a header of periods and the totals last', () => {
-    const csv = tableCsv(
+  const table = {
+    id: 'incidents_by_offence',
+    chart: 'bar' as const,
+    rowDimension: 'offenceType',
+    columns: ['2026-Q1', '2026-Q2'],
+    rows: [
       {
-        id: 'incidents_by_offence',
-        chart: 'bar',
-        rowDimension: 'offenceType',
-        columns: ['2026-Q1', '2026-Q2'],
-        rows: [
-          {
-            key: 'arson',
-            cells: [
-              { value: null, suppressed: true },
-              { value: 0, suppressed: false },
-            ],
-            total: { value: null, suppressed: true },
-          },
+        key: 'arson',
+        cells: [
+          { value: null, suppressed: true },
+          { value: 0, suppressed: false },
         ],
-        totals: {
-          cells: [
-            { value: 12, suppressed: false },
-            { value: 0, suppressed: false },
-          ],
-          total: { value: 12, suppressed: false },
-        },
+        total: { value: null, suppressed: true },
       },
-      5,
-    );
-    expect(csv).toBe('offenceType,2026-Q1,2026-Q2,total\r\narson,<5,0,<5\r\ntotal,12,0,12\r\n');
+    ],
+    totals: {
+      cells: [
+        { value: 12, suppressed: false },
+        { value: 0, suppressed: false },
+      ],
+      total: { value: 12, suppressed: false },
+    },
+  };
+
+  it('writes CSV for German office software: BOM, semicolons, words for headers and rows, codes last', () => {
+    const csv = tableCsv(table, 5, 'de');
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    expect(parse(csv, { bom: true, delimiter: ';' })).toEqual([
+      ['Tatbestand', '1. Quartal 2026', '2. Quartal 2026', 'Summe', 'Code'],
+      ['Brandstiftung', '<5', '0', '<5', 'arson'],
+      ['Summe', '12', '0', '12', ''],
+    ]);
+    expect(csv).toContain('\r\n');
+  });
+
+  it('writes the same table with English words when asked', () => {
+    const [header] = parse(tableCsv(table, 5, 'en'), { bom: true, delimiter: ';' });
+    expect(header).toEqual(['Offence', 'Q1 2026', 'Q2 2026', 'Total', 'Code']);
   });
 });
 

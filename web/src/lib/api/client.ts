@@ -1,3 +1,4 @@
+import type { ErrorCode, ErrorReason } from '$schemas/error-codes.schema';
 import type { ErrorBody } from './types';
 
 /** Codes the client sets itself when no usable answer came back from the server. */
@@ -17,15 +18,28 @@ const SESSION_PROBLEMS: ReadonlySet<string> = new Set<SessionProblem>([
 // A hanging request should end in a clear message, not an endless "please wait".
 const REQUEST_TIMEOUT_MS = 30_000;
 
+/**
+ * A refused request. `code` and `reason` (with `params`) are what the UI translates; `message`
+ * is the server's English text for operators and is never shown.
+ */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly status: number;
-  readonly code: string;
+  readonly code: ErrorCode | typeof NETWORK_ERROR | typeof UNAVAILABLE_ERROR | (string & {});
+  readonly reason: ErrorReason | undefined;
+  readonly params: NonNullable<ErrorBody['params']>;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    detail: Pick<ErrorBody, 'reason' | 'params'> = {},
+  ) {
     super(message);
     this.status = status;
     this.code = code;
+    this.reason = detail.reason as ErrorReason | undefined;
+    this.params = detail.params ?? {};
   }
 }
 
@@ -183,7 +197,7 @@ async function readJson(response: Response): Promise<unknown> {
 
 function toApiError(status: number, payload: unknown): ApiError {
   if (isErrorBody(payload)) {
-    return new ApiError(status, payload.error, payload.message);
+    return new ApiError(status, payload.error, payload.message, payload);
   }
   return new ApiError(status, UNAVAILABLE_ERROR, `The server answered ${status}.`);
 }

@@ -40,12 +40,19 @@ export function fetchAnnualReport(year: number): Promise<AnnualReport> {
   return apiRequest<AnnualReport>('GET', withQuery('/api/stats/report', { year }));
 }
 
-/** Where one table's CSV comes from (suppressed cells are written as "<k" by the server). */
-export function statsCsvPath(table: string, query: StatsQuery): string {
-  return withQuery('/api/stats/export.csv', { table, ...query });
+/**
+ * Where one table's CSV comes from, in the reader's language (suppressed cells are written as
+ * "<k" by the server).
+ */
+export function statsCsvPath(table: string, query: StatsQuery, language: 'de' | 'en'): string {
+  return withQuery('/api/stats/export.csv', { table, ...query, language });
 }
 
 /** One table as CSV, with the same suppression as the dashboard; the export is logged. */
-export function downloadStatsCsv(table: string, query: StatsQuery): Promise<DownloadedFile> {
-  return apiDownload(statsCsvPath(table, query));
+export function downloadStatsCsv(
+  table: string,
+  query: StatsQuery,
+  language: 'de' | 'en',
+): Promise<DownloadedFile> {
+  return apiDownload(statsCsvPath(table, query, language));
 }

@@ -7,6 +7,8 @@ import statsDe from './locales/stats.de.json';
 import statsEn from './locales/stats.en.json';
 import lifecycleDe from './locales/lifecycle.de.json';
 import lifecycleEn from './locales/lifecycle.en.json';
+import { translations as passwordDe } from '@zxcvbn-ts/language-de';
+import { translations as passwordEn } from '@zxcvbn-ts/language-en';
 
 export const LOCALES = ['de', 'en'] as const;
 export type AppLocale = (typeof LOCALES)[number];
@@ -55,6 +57,9 @@ addMessages('en', statsEn);
 // Legal holds and the subject-access export (issue 8).
 addMessages('de', lifecycleDe);
 addMessages('en', lifecycleEn);
+// The server names the password estimator's warning by its key; its language packages say it.
+addMessages('de', { errors: { passwordWarnings: passwordDe.warnings } });
+addMessages('en', { errors: { passwordWarnings: passwordEn.warnings } });
 init({ fallbackLocale: DEFAULT_LOCALE, initialLocale: readStoredLocale() });
 
 // Screen readers and hyphenation follow <html lang>, so it tracks the chosen language.

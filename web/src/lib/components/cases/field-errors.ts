@@ -1,22 +1,22 @@
 import { ApiError } from '$lib/api/client';
+import { errorText } from '$lib/error-text';
+import type { Translate } from '$lib/i18n';
 
 /**
- * The field a 400 from the server's schema validation is about, as a JSON pointer into the
- * body (`/person/pseudonym`), and the server's message for it. The server is the truth about
- * its rules, so its message is shown next to the field; anything it does not point at goes to
- * the form as a whole.
+ * The field of the body a refusal is about, as a JSON pointer (`/person/pseudonym`, from the
+ * server's `params.field`), and the sentence to show next to it. The server is the truth about
+ * its rules; anything it does not point at goes to the form as a whole.
  */
-export function serverFieldError(error: unknown): { path: string; text: string } | null {
-  if (!(error instanceof ApiError) || error.code !== 'invalid_request') return null;
-  const match = /^body(\/\S*)?\s+(.*)$/s.exec(error.message);
-  if (!match) return null;
-  let path = match[1] ?? '';
-  const text = match[2] ?? error.message;
-  const missing = /must have required property '([^']+)'/.exec(text);
-  if (missing) path = `${path}/${missing[1]}`;
+export function serverFieldError(
+  error: unknown,
+  t: Translate,
+): { path: string; text: string } | null {
+  if (!(error instanceof ApiError)) return null;
+  const { field, in: part } = error.params;
+  if (!field || (part !== undefined && part !== 'body')) return null;
   // An item of a list (`/motives/0`) belongs to the list's field.
-  path = path.replace(/\/\d+$/, '');
-  return path === '' ? null : { path, text };
+  const path = field.replace(/\/\d+$/, '');
+  return path === '' ? null : { path, text: errorText(error, t) };
 }
 
 /** Today as YYYY-MM-DD in the browser's time zone. */

@@ -25,7 +25,8 @@ export function selectionFromParams(
   return {
     granularity: GRANULARITIES.includes(granularity as StatsGranularity)
       ? (granularity as StatsGranularity)
-      : 'month',
+      : // The year first: in months, most cells of a small service would be hidden ("< 5").
+        'year',
     year: selectableYears(currentYear).includes(year) ? year : currentYear,
     shown: shown === null ? null : shown.split(',').filter((id) => TABLE_ID.test(id)),
   };

@@ -1,4 +1,7 @@
-import type { StatsCell, StatsGranularity } from '$lib/api/stats';
+import type { StatsCell, StatsGranularity } from './stats.schema.ts';
+
+// How the statistics name their tables, rows and columns, from the web's message catalogues:
+// the same words on the statistics page and in the CSV export the server writes.
 
 /** svelte-i18n's `$_` with a fallback text, for codes that may have no label of their own. */
 export type Labeller = (
