@@ -61,7 +61,7 @@ export async function buildApp(
     return503OnClosing: true,
     genReqId: () => crypto.randomUUID(),
     ajv: {
-      // Unknown fields are rejected, never silently dropped (STYLE.md).
+      // Unknown fields are rejected, never silently dropped.
       customOptions: {
         removeAdditional: false,
         coerceTypes: 'array',

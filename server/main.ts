@@ -63,7 +63,7 @@ try {
     );
   }
 } catch (error) {
-  // One clear line, nothing half-started (API.md).
+  // One clear line, nothing half-started (docs/api.md).
   process.stderr.write(`casework: ${(error as Error).message}\n`);
   await sealer?.then((process) => process.stop()).catch(() => undefined);
   await database?.close().catch(() => undefined);

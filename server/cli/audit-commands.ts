@@ -11,7 +11,7 @@ import {
 import { parseExport } from '../audit/export-format.ts';
 import { cliContext, withApp } from './open-app.ts';
 
-/** Prints a report; exit code 0 when intact, 1 naming the first bad event (API.md). */
+/** Prints a report; exit code 0 when intact, 1 naming the first bad event (docs/api.md). */
 function report(result: VerificationReport): void {
   if (result.ok) {
     const checkpoint = result.lastCheckpoint

@@ -1,5 +1,5 @@
 /**
- * `npx casework <command>` (API.md). Each command validates the configuration like the
+ * `npx casework <command>` (docs/api.md). Each command validates the configuration like the
  * server does, opens the configured database (attaching to a running server's embedded
  * cluster when there is one), and exits non-zero with one clear line on failure.
  */

@@ -35,7 +35,7 @@ export async function rebuildStatisticsFacts(services: readonly ServiceCode[]): 
   });
 }
 
-/** `npx casework stats rebuild [--service S]` (issue 7): the statistics facts, made again. */
+/** `npx casework stats rebuild [--service S]`: the statistics facts, made again. */
 export function statsCommands(): Command {
   const stats = new Command('stats').description(
     'anonymised statistics for team leads (SECURITY.md, Statistics)',

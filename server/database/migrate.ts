@@ -8,7 +8,7 @@ import { withClient } from './pg-client.ts';
  * records them in `_prisma_migrations` exactly as `prisma migrate deploy` would (same columns,
  * sha256 checksum), so `prisma migrate status` agrees wherever Prisma's engines exist. Written
  * here because Prisma's wasm schema engine cannot run `migrate deploy` against PostgreSQL
- * through adapter-pg (DESIGN.md, environment facts).
+ * through adapter-pg (README.md, Running it).
  */
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '..', '..', 'prisma', 'migrations');
 

@@ -1,6 +1,6 @@
 /**
  * The one error type of the application. `code` is the stable machine-readable answer
- * (API.md: `{ error: code, message }`); a `reason` with its parameters says exactly what was
+ * (docs/api.md: `{ error: code, message }`); a `reason` with its parameters says exactly what was
  * wrong (`too_long`, field `/body`, limit 20000), so the web can say it in the reader's
  * language next to the field. The message is English for operators and logs only; it never
  * carries case content, search terms or secrets. The web imports these unions (type only)
@@ -29,7 +29,7 @@ export const ERROR_STATUS = {
   second_person_required: 403,
   totp_enrollment_required: 403,
   password_change_required: 403,
-  /** A case not assigned to the reader opens only with a stated reason (issue 6). */
+  /** A case not assigned to the reader opens only with a stated reason. */
   access_reason_required: 403,
   /** Erasing a person's data (anonymous mode, clearing a field) is the assigned counsellor's. */
   assigned_counsellor_only: 403,

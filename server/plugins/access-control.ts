@@ -9,7 +9,7 @@ import { checkedAccessReason } from '../services/cases/case-work-scope.ts';
 import type { AuditLog } from '../services/audit-log.ts';
 import { sessionExpiry, type SessionTimeouts } from './session.ts';
 
-/** States of a session in which only a few routes answer (API.md). */
+/** States of a session in which only a few routes answer (docs/api.md). */
 export type SessionGate = 'totp_enrollment' | 'password_change' | 'screen_locked';
 
 declare module 'fastify' {
@@ -128,7 +128,7 @@ const GATE_ERRORS: Record<SessionGate, () => AppError> = {
 };
 
 /**
- * CSRF tokens (API.md: header `x-csrf-token`) from the Fastify team's token library: a secret
+ * CSRF tokens (docs/api.md: header `x-csrf-token`) from the Fastify team's token library: a secret
  * per session, tokens derived from it. Checked here rather than through
  * @fastify/csrf-protection's hook, which answers by itself and so would skip our audit event.
  */

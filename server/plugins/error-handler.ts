@@ -5,7 +5,7 @@ import { validationDetail } from '../errors/validation-detail.ts';
 import { loggableError } from '../logging.ts';
 
 /**
- * Maps every error to `{ error, message }` (API.md), with `reason` and `params` where a client
+ * Maps every error to `{ error, message }` (docs/api.md), with `reason` and `params` where a client
  * error has them: the web turns those into a sentence in the reader's language. Server errors
  * say nothing about internals, only the request id to quote to an operator.
  */

@@ -31,7 +31,7 @@ import {
   type RetentionService,
 } from '../services/lifecycle/retention.service.ts';
 
-/** Retention, legal holds, erasure and the subject-access export (issue 8). */
+/** Retention, legal holds, erasure and the subject-access export. */
 export interface LifecycleServices {
   lifecycle: LifecycleService;
   retention: RetentionService;

@@ -3,7 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
-/** `/api/openapi.json` and the browsable `/api/docs` (API.md), generated from route schemas. */
+/** `/api/openapi.json` and the browsable `/api/docs` (docs/api.md), generated from route schemas. */
 export const openApiPlugin = fp(
   async (app: FastifyInstance) => {
     await app.register(swagger, {

@@ -9,7 +9,7 @@ import preventionRoutes from './prevention/index.ts';
 import statsRoutes from './stats/index.ts';
 import lifecycleRoutes from './lifecycle/index.ts';
 
-/** Every case-work route (issue 5), registered by app.ts in one step. */
+/** Every case-work route, registered by app.ts in one step. */
 export default async function caseWorkRoutes(app: FastifyInstance) {
   await app.register(caseRoutes);
   await app.register(backupCaseRoutes);

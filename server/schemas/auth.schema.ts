@@ -8,7 +8,7 @@ export const RoleSchema = Type.Union([
 ]);
 export const ServiceSchema = Type.Union([Type.Literal('backup'), Type.Literal('comeback')]);
 
-/** The signed-in user as the API shows it (API.md `user`). */
+/** The signed-in user as the API shows it (docs/api.md `user`). */
 export const PublicUser = Type.Object(
   {
     id: Type.String(),

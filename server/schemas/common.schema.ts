@@ -1,7 +1,7 @@
 import Type from 'typebox';
 
 /**
- * `{ error, message }` (API.md): the body of every error answer. `reason` and `params` say
+ * `{ error, message }` (docs/api.md): the body of every error answer. `reason` and `params` say
  * exactly what was wrong (server/errors/app-error.ts); `message` is English for operators, the
  * web shows its own sentence for the code instead.
  */

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 
-// Anonymised statistics for team leads (issue 7): counts in fixed period buckets, with
+// Anonymised statistics for team leads: counts in fixed period buckets, with
 // small-cell suppression. The UI imports these types; keep the names stable.
 
 export const StatsGranularity = Type.Union(

@@ -9,7 +9,7 @@ import { adminUserView } from './user-view.ts';
 
 const ADMIN = { access: ['admin'], audit: 'event' } as const;
 
-/** Accounts, for admins (API.md `/api/admin/users…`). Admins never see case content. */
+/** Accounts, for admins (docs/api.md `/api/admin/users…`). Admins never see case content. */
 export default async function adminUserRoutes(app: FastifyInstance, options: { clock: Clock }) {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>();
   const { accounts, audit } = app.services;

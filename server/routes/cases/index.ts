@@ -24,7 +24,7 @@ import { COUNSELLORS_ONLY, SMALL_BODY_LIMIT } from '../case-work-access.ts';
 
 const tags = ['cases'];
 
-/** Cases of both services, their notes and appointments (API.md `/api/cases…`). */
+/** Cases of both services, their notes and appointments (docs/api.md `/api/cases…`). */
 /**
  * Opening a case not assigned to the reader needs a reason (403 access_reason_required
  * otherwise). It travels in a header, percent-encoded (headers are Latin-1 only), so that it

@@ -15,7 +15,7 @@ import { NoQuery } from '../../schemas/case-work.schema.ts';
 const TEAM_LEADS_ONLY = { access: ['team_lead'], audit: 'event' } as const;
 const tags = ['statistics'];
 
-/** Anonymised statistics (issue 7): counts with small-cell suppression, never records. */
+/** Anonymised statistics: counts with small-cell suppression, never records. */
 export default async function statsRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>();
   const { stats } = app.caseWork;

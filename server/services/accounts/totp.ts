@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
 
-/** TOTP as API.md fixes it: base32 secret, SHA-1, 6 digits, 30-second steps. */
+/** TOTP as docs/api.md fixes it: base32 secret, SHA-1, 6 digits, 30-second steps. */
 export const TOTP_ISSUER = 'casework';
 // One step of drift either way: phones' clocks are rarely exact.
 const TOLERANCE_SECONDS = 30;

@@ -142,7 +142,7 @@ export function createBackupService(deps: {
 
   return {
     /**
-     * Writes a backup (API.md, `backup create`): every table from one snapshot, encrypted
+     * Writes a backup (docs/api.md, `backup create`): every table from one snapshot, encrypted
      * under a key derived from the master key (the master key itself is not in the file).
      */
     async create(
@@ -194,7 +194,7 @@ export function createBackupService(deps: {
       }
     },
 
-    /** Restores a backup into an empty database (API.md, `backup restore`). */
+    /** Restores a backup into an empty database (docs/api.md, `backup restore`). */
     async restore(context: RequestContext, ownerUrl: string, file: string, progress = noProgress) {
       const result = await restoreInto(ownerUrl, file, progress);
       await deps.audit?.record(context, {
@@ -206,7 +206,7 @@ export function createBackupService(deps: {
     },
 
     /**
-     * Proves a backup restores and decrypts (API.md, `backup verify`): restores it into a
+     * Proves a backup restores and decrypts (docs/api.md, `backup verify`): restores it into a
      * scratch database, unwraps every service key and a sample of data keys, decrypts a
      * sample of cases and verifies the access log's hash chain and checkpoints there.
      */

@@ -118,7 +118,7 @@ export function createKeyRotationService(deps: {
     },
 
     /**
-     * Rotates a scope's service key (API.md, `keys rotate`): a new version, every live data
+     * Rotates a scope's service key (docs/api.md, `keys rotate`): a new version, every live data
      * key re-wrapped under it and every blind index recomputed with it, in batches that commit
      * one by one. Interrupted, a second call resumes with the same version. Older versions
      * are marked retired only at the end, once nothing uses them.
@@ -203,7 +203,7 @@ export function createKeyRotationService(deps: {
     },
 
     /**
-     * Destroys the retired versions of a scope (API.md, `keys destroy-retired`): refuses, and
+     * Destroys the retired versions of a scope (docs/api.md, `keys destroy-retired`): refuses, and
      * destroys nothing, while any live data key or blind index still uses one of them, or
      * while one was retired too recently for every running server to have noticed.
      */

@@ -10,7 +10,7 @@ import type {
 } from '$schemas/lifecycle.schema';
 import { apiRequest } from './client';
 
-// Legal holds, the subject-access export and erasure (issue 8). Types come from the server's
+// Legal holds, the subject-access export and erasure. Types come from the server's
 // schemas, imported as types only.
 
 export type LegalHold = Static<typeof LegalHoldView>;

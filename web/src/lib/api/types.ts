@@ -77,5 +77,5 @@ export type FirstAdminRequest = Static<typeof FirstAdminBody>;
 
 /** The body of state-changing requests that carry nothing but their CSRF header. */
 export type EmptyBody = Static<typeof EmptyBodySchema>;
-/** Every error body the server sends (API.md). */
+/** Every error body the server sends (docs/api.md). */
 export type ErrorBody = Static<typeof ErrorBodySchema>;

@@ -54,7 +54,7 @@ addMessages('en', casesEn);
 // Team leads' statistics likewise.
 addMessages('de', statsDe);
 addMessages('en', statsEn);
-// Legal holds and the subject-access export (issue 8).
+// Legal holds and the subject-access export.
 addMessages('de', lifecycleDe);
 addMessages('en', lifecycleEn);
 // The server names the password estimator's warning by its key; its language packages say it.
