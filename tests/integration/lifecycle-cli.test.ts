@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  closedLongAgo,
   expectStatus,
   newCase,
   newCounsellor,
@@ -30,18 +31,7 @@ const casework = (args: string[]) =>
     );
   });
 
-async function closed(closedOn: string) {
-  const created = await newCase(anna, { openedOn: '2020-02-01' });
-  expectStatus(
-    await anna.http('PATCH', `/api/cases/${created.id}`, {
-      status: 'closed',
-      closedOn,
-      closingReason: 'abgeschlossen',
-    }),
-    200,
-  );
-  return created;
-}
+const closed = (closedOn: string) => closedLongAgo(t, anna, '2020-02-01', closedOn);
 
 beforeAll(async () => {
   t = await startCaseWorkApp();

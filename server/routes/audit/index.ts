@@ -1,8 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import {
+  AccessReasonView,
   AnomalyQuery,
   AnomalyReport,
+  AuditEventParams,
   AuditPage,
   AuditQuery,
   CheckpointView,
@@ -32,6 +34,21 @@ export default async function auditRoutes(app: FastifyInstance) {
       },
     },
     (request) => accessLog.search(request.context, request.query),
+  );
+
+  routes.get(
+    '/api/audit/events/:id/access-reason',
+    {
+      config: AUDITOR,
+      schema: {
+        tags: ['audit'],
+        summary:
+          "One event's free-text reason (decrypted); the request is logged with the event's id",
+        params: AuditEventParams,
+        response: { 200: AccessReasonView, ...errorResponses(400, 404) },
+      },
+    },
+    (request) => accessLog.accessReason(request.context, request.params.id),
   );
 
   routes.get(

@@ -151,7 +151,9 @@ export async function openCase(
   event: CaseWorkEvent,
 ): Promise<CaseHeader> {
   const header = (await cases.findHeader(service, caseId, client)) ?? missing(NO_SUCH_CASE);
-  event.caseNumber = header.caseNumber;
+  // An event that spans several cases (an incident linked to more than one) keeps the case
+  // whose key seals its access reason: the auditor's reader finds the key by that number.
+  if (!event.detail) event.caseNumber = header.caseNumber;
   const actor = context.actor?.userId;
   if (header.assignedCounsellorId === actor || header.coCounsellorId === actor) return header;
   if (!context.accessReason) {
@@ -161,6 +163,7 @@ export async function openCase(
     );
   }
   event.reason = 'unassigned';
+  if (event.detail) return header; // sealed already, under the event's case
   event.id = randomUUID();
   event.detail = await cases.sealAccessReason(
     service,
@@ -223,6 +226,39 @@ const BERLIN_DAY = new Intl.DateTimeFormat('en-CA', {
 /** The calendar day in Germany (`YYYY-MM-DD`) at an instant: what "today" means to staff. */
 export function berlinDay(at: Date): string {
   return BERLIN_DAY.format(at);
+}
+
+/** `YYYY-MM-DD` minus whole years (29 February becomes 28 February). */
+export function yearsBefore(day: string, years: number): string {
+  const [year, month, date] = day.split('-');
+  const shifted = `${String(Number(year) - years).padStart(4, '0')}-${month}-${date}`;
+  return month === '02' && date === '29' ? shifted.replace(/-29$/, '-28') : shifted;
+}
+
+/** `YYYY-MM-DD` minus whole days. */
+export function daysBefore(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T12:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * How far a typed day may lie before the server's own record of a case (its creation):
+ * a closing day entered a few weeks late is normal, one years back is an attempt to steer
+ * statistics or retention. An opening day may lie further back (a case taken over from
+ * paper files), but not before any plausible counselling work.
+ */
+export const BACKDATING_DAYS = 30;
+export const OPENED_YEARS_BEFORE_CREATION = 10;
+
+/** Refuses a typed day outside [earliest, latest] (both inclusive) as a 400. */
+export function requireDayBetween(
+  day: string,
+  field: string,
+  earliest: string,
+  latest: string,
+): void {
+  if (day < earliest || day > latest) {
+    throw new AppError('invalid_request', `${field} must lie between ${earliest} and ${latest}.`);
+  }
 }
 
 /**

@@ -24,12 +24,17 @@ import type {
 import type { StaffRef } from '../../schemas/case-work.schema.ts';
 import type { RequestContext } from '../actor.ts';
 import {
+  BACKDATING_DAYS,
   berlinDay,
   caseNumbersTarget,
+  daysBefore,
   missing,
   type CaseWorkScope,
   addReason,
   NO_SUCH_CASE,
+  OPENED_YEARS_BEFORE_CREATION,
+  requireDayBetween,
+  yearsBefore,
 } from './case-work-scope.ts';
 
 export function slotView(slot: {
@@ -226,7 +231,12 @@ export function createCaseService(deps: {
           }
           const today = berlinDay(now());
           const openedOn = input.openedOn ?? today;
-          if (openedOn > today) throw invalid('openedOn cannot be in the future.');
+          requireDayBetween(
+            openedOn,
+            'openedOn',
+            yearsBefore(today, OPENED_YEARS_BEFORE_CREATION),
+            today,
+          );
           const assignedCounsellorId = input.assignedCounsellorId ?? actorId;
           await requireCounsellor(service, assignedCounsellorId, 'assigned counsellor', client);
           const coCounsellorId = input.coCounsellorId ?? null;
@@ -301,15 +311,32 @@ export function createCaseService(deps: {
 
           const status = patch.status ?? current.status;
           const openedOn = patch.openedOn ?? current.openedOn;
-          const today = berlinDay(now());
-          if (openedOn > today) throw invalid('openedOn cannot be in the future.');
+          const at = now();
+          const today = berlinDay(at);
+          // Typed days are bounded by the server's own record of the case, so that no one can
+          // back-date a case into statistics or retention; retention itself counts from
+          // closedAt, which only the server sets.
+          const created = [berlinDay(current.createdAt), today].sort()[0]!;
+          if (patch.openedOn !== undefined) {
+            requireDayBetween(
+              openedOn,
+              'openedOn',
+              yearsBefore(created, OPENED_YEARS_BEFORE_CREATION),
+              today,
+            );
+          }
           let closedOn: string | null | undefined;
+          let closedAt: Date | null | undefined;
           if (status === 'closed') {
             if (current.status !== 'closed' && patch.closingReason === undefined) {
               throw invalid('Closing a case needs a closingReason.');
             }
             closedOn = patch.closedOn ?? current.closedOn ?? today;
+            if (patch.closedOn !== undefined) {
+              requireDayBetween(closedOn, 'closedOn', daysBefore(created, BACKDATING_DAYS), today);
+            }
             if (closedOn < openedOn) throw invalid('closedOn cannot be before openedOn.');
+            if (current.status !== 'closed') closedAt = at;
             sealed.closingReason = patch.closingReason;
           } else {
             if (patch.closingReason !== undefined || patch.closedOn !== undefined) {
@@ -317,6 +344,7 @@ export function createCaseService(deps: {
             }
             if (current.status === 'closed') {
               closedOn = null;
+              closedAt = null;
               sealed.closingReason = null;
             }
           }
@@ -339,6 +367,7 @@ export function createCaseService(deps: {
               status: patch.status,
               openedOn: patch.openedOn,
               closedOn,
+              closedAt,
               anonymous: patch.anonymous,
               assignedCounsellorId: patch.assignedCounsellorId,
               coCounsellorId: patch.coCounsellorId,

@@ -21,7 +21,10 @@ export interface DueItem {
   label: string;
   /** The rule as a code, e.g. `retention.backup.closed_case.3y`. */
   rule: string;
-  /** Why it is due: the closing day of a case, the end of an appointment. */
+  /**
+   * Why it is due: when the server recorded the closing of a case (never the closing day a
+   * counsellor typed), the end of an appointment.
+   */
   dueSince: string;
   onHold: boolean;
 }
@@ -38,12 +41,7 @@ export interface RetentionReport {
   dryRun: boolean;
 }
 
-/** `YYYY-MM-DD` minus whole years (29 February becomes 28 February). */
-export function yearsBefore(day: string, years: number): string {
-  const [year, month, date] = day.split('-');
-  const shifted = `${String(Number(year) - years).padStart(4, '0')}-${month}-${date}`;
-  return month === '02' && date === '29' ? shifted.replace(/-29$/, '-28') : shifted;
-}
+export { yearsBefore } from '../cases/case-work-scope.ts';
 
 export function monthsBefore(at: Date, months: number): Date {
   const shifted = new Date(at);
@@ -68,13 +66,12 @@ export function createRetentionService(deps: {
 
   async function plan(): Promise<DueItem[]> {
     const now = clock.now();
-    const today = berlinDay(now);
     const items: DueItem[] = [];
     for (const service of SERVICES) {
       const years = policy.closedCaseYears[service];
       const rule = `retention.${service}.closed_case.${years}y`;
       const cases = await transact(service, (client) =>
-        lifecycle.dueCases(service, yearsBefore(today, years), client),
+        lifecycle.dueCases(service, monthsBefore(now, years * 12), client),
       );
       items.push(
         ...cases.map((found) => ({
@@ -83,7 +80,7 @@ export function createRetentionService(deps: {
           id: found.id,
           label: found.caseNumber,
           rule,
-          dueSince: found.closedOn,
+          dueSince: found.closedAt.toISOString(),
           onHold: found.onHold,
         })),
       );
