@@ -166,3 +166,70 @@ describe("the auditor's views after a colleague worked on a case with a reason",
     }
   });
 });
+
+describe('anomaly flags and the case-number filter (GET /api/audit/anomalies, ?caseNumber=)', () => {
+  const cases: { id: string; caseNumber: string }[] = [];
+
+  beforeAll(async () => {
+    for (let i = 0; i < 20; i += 1) cases.push(await newCase(anna));
+  });
+
+  it('flag a colleague who exports and reads the notes of 20 cases, never opening one', async () => {
+    const colleague = withReason(ben, 'Vertretung');
+    expectStatus(await colleague.http('GET', `/api/cases/${cases[0]!.id}/export`), 200);
+    for (const target of cases) {
+      expectStatus(await colleague.http('GET', `/api/cases/${target.id}/notes`), 200);
+    }
+    t.clock.advance(60_000); // the report covers the 30 days up to now, exclusive
+    const report = expectStatus(await auditor.http('GET', '/api/audit/anomalies'), 200);
+    const flags = report.flags.filter(
+      (flag: { actorId: string | null }) => flag.actorId === ben.user.id,
+    );
+    // 20 notes lists, plus the case of the first test.
+    expect(flags).toContainEqual(
+      expect.objectContaining({ kind: 'many_cases', count: 21, caseNumber: null }),
+    );
+    const unassigned = flags
+      .filter((flag: { kind: string }) => flag.kind === 'unassigned_read')
+      .map((flag: { caseNumber: string }) => flag.caseNumber);
+    expect(unassigned).toEqual(
+      expect.arrayContaining(cases.map((found) => found.caseNumber)),
+    );
+  });
+
+  it('find the lists and searches that showed a case by its number', async () => {
+    const shown = cases[7]!;
+    expectStatus(await anna.http('GET', '/api/cases?limit=100'), 200);
+    const page = expectStatus(
+      await auditor.http('GET', `/api/audit?caseNumber=${shown.caseNumber}&action=case.list`),
+      200,
+    );
+    expect(page.events).toHaveLength(1);
+    expect(page.events[0]).toMatchObject({ actorId: anna.user.id, caseNumber: null });
+    expect(page.events[0].targetId.split(',')).toContain(shown.caseNumber);
+    // A number that merely starts like a listed one matches nothing.
+    const longer = `${shown.caseNumber}0`;
+    const none = expectStatus(
+      await auditor.http('GET', `/api/audit?caseNumber=${longer}&action=case.list`),
+      200,
+    );
+    expect(none.events).toEqual([]);
+  });
+});
+
+describe('POST /api/audit/checkpoint', () => {
+  it('answers 429 to the fourth request within a minute', async () => {
+    // No sealer runs here: the first three wait for it and answer 503. The requests start a
+    // little apart, as requests from a network do (the limiter counts them one by one).
+    const pending = [];
+    for (let i = 0; i < 4; i += 1) {
+      pending.push(auditor.http('POST', '/api/audit/checkpoint', {}));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const answers = await Promise.all(pending);
+    const statuses = answers.map((answer) => answer.statusCode).sort();
+    expect(statuses).toEqual([429, 503, 503, 503]);
+    const limited = answers.find((answer) => answer.statusCode === 429)!;
+    expect(limited.json().error).toBe('rate_limited');
+  }, 30_000);
+});

@@ -356,7 +356,7 @@ describe('GET /api/stats', () => {
 });
 
 describe('GET /api/stats/export.csv and /api/stats/report', () => {
-  it('writes the same suppressed table as CSV, hidden cells as "<5"', async () => {
+  it('writes the same suppressed table as CSV, hidden cells as "suppressed", never "<5"', async () => {
     const response = await lea.http(
       'GET',
       '/api/stats/export.csv?table=incidents_by_offence&granularity=month&year=2026',
@@ -369,8 +369,9 @@ describe('GET /api/stats/export.csv and /api/stats/report', () => {
       `offenceType,${Array.from({ length: 12 }, (_, m) => `2026-${String(m + 1).padStart(2, '0')}`).join(',')},total`,
     );
     const arson = lines.find((line) => line.startsWith('arson,'))!.split(',');
-    expect(arson[3]).toBe('<5');
-    expect(arson.at(-1)).toBe('<5');
+    expect(arson[3]).toBe('suppressed');
+    expect(arson.at(-1)).toBe('suppressed');
+    expect(response.body).not.toContain('<');
     const json = table(await view(lea, '?granularity=month&year=2026'), 'incidents_by_offence');
     expect(lines).toHaveLength(json.rows.length + 2);
   });

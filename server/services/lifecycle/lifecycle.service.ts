@@ -221,11 +221,18 @@ export function createLifecycleService(deps: {
         createdAt: iso(appointment.createdAt),
         updatedAt: iso(appointment.updatedAt),
       })),
-      incidents: incidents.map((incident) => ({
-        ...incident,
-        createdAt: iso(incident.createdAt),
-        updatedAt: iso(incident.updatedAt),
-      })),
+      // An incident shared with other cases is also about other people: their narrative and
+      // their case numbers are not this person's data (the categories are).
+      incidents: incidents.map((incident) => {
+        const shared = incident.cases.some((linked) => linked.id !== record.id);
+        return {
+          ...incident,
+          description: shared ? null : incident.description,
+          cases: incident.cases.filter((linked) => linked.id === record.id),
+          createdAt: iso(incident.createdAt),
+          updatedAt: iso(incident.updatedAt),
+        };
+      }),
       accompaniments: accompaniments.map(({ caseId: _case, ...item }) => ({
         ...item,
         createdAt: iso(item.createdAt),

@@ -366,7 +366,7 @@ export function createStatsService(deps: {
             (table) => table.id === query.table,
           );
           if (!found) throw new AppError('not_found', 'No such statistics table.');
-          return tableCsv(found, minCellSize);
+          return tableCsv(found);
         });
       } catch (error) {
         if (error instanceof AppError && error.code === 'not_found') {
@@ -449,10 +449,16 @@ function familyDigest(spec: FamilySpec): string {
   ].join('|');
 }
 
-/** CSV (RFC 4180, comma, CRLF): a header of periods, one line per row, then the totals. */
-export function tableCsv(table: StatsTable, minCellSize: number): string {
+const SUPPRESSED_CSV = 'suppressed';
+
+/**
+ * CSV (RFC 4180, comma, CRLF): a header of periods, one line per row, then the totals. Every
+ * hidden cell reads `suppressed`: cells hidden to protect others may hold any count, and
+ * marking small and protecting cells apart would tell a reader which is which.
+ */
+export function tableCsv(table: StatsTable): string {
   const cell = (value: { value: number | null; suppressed: boolean }) =>
-    value.suppressed ? `<${minCellSize}` : String(value.value);
+    value.suppressed ? SUPPRESSED_CSV : String(value.value);
   const lines = [
     [table.rowDimension, ...table.columns, 'total'],
     ...table.rows.map((row) => [row.key, ...row.cells.map(cell), cell(row.total)]),

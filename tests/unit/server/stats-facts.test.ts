@@ -91,9 +91,10 @@ describe('tableCsv', () => {
           total: { value: 12, suppressed: false },
         },
       },
-      5,
     );
-    expect(csv).toBe('offenceType,2026-Q1,2026-Q2,total\r\narson,<5,0,<5\r\ntotal,12,0,12\r\n');
+    expect(csv).toBe(
+      'offenceType,2026-Q1,2026-Q2,total\r\narson,suppressed,0,suppressed\r\ntotal,12,0,12\r\n',
+    );
   });
 });
 
