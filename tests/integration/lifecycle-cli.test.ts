@@ -86,7 +86,9 @@ describe('npx casework retention run', () => {
   it('erases what is due and keeps the case on hold', async () => {
     const { code, stdout, stderr } = await casework(['retention', 'run']);
     expect(code, stderr).toBe(0);
-    expect(stdout).toContain('2 due: erased 1 cases and 0 appointments, kept 1 on legal hold');
+    expect(stdout).toContain(
+      '2 due: erased 1 cases, 0 appointments and 0 incidents of no case, kept 1 on legal hold',
+    );
     expectStatus(await anna.http('GET', `/api/cases/${cases.due.id}`), 404);
     expectStatus(await anna.http('GET', `/api/cases/${cases.held.id}`), 200);
     expectStatus(await anna.http('GET', `/api/cases/${cases.recent.id}`), 200);

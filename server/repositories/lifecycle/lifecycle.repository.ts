@@ -240,6 +240,30 @@ export function createLifecycleRepository(fields: FieldCrypto, db: Database) {
       return summary;
     },
 
+    /** Incidents linked to no case whose last change was before `changedBefore`. */
+    async dueIncidents(
+      service: ServiceCode,
+      changedBefore: Date,
+      client: DbClient,
+    ): Promise<{ id: string; updatedAt: Date }[]> {
+      return client.incident.findMany({
+        where: { service, cases: { none: {} }, updatedAt: { lt: changedBefore } },
+        orderBy: { updatedAt: 'asc' },
+        select: { id: true, updatedAt: true },
+      });
+    },
+
+    async eraseIncident(
+      service: ServiceCode,
+      id: string,
+      at: Date,
+      client: DbClient,
+    ): Promise<boolean> {
+      const rows = await client.$queryRaw<{ erased: boolean }[]>`
+        SELECT casework_erase_incident(${id}::uuid, ${at}::timestamptz) AS erased`;
+      return rows[0]?.erased === true;
+    },
+
     async eraseAppointment(
       service: ServiceCode,
       id: string,

@@ -14,10 +14,10 @@ const SERVICES: readonly ServiceCode[] = ['backup', 'comeback'];
 
 /** One record the retention rules say is due. */
 export interface DueItem {
-  kind: 'case' | 'appointment';
+  kind: 'case' | 'appointment' | 'incident';
   service: ServiceCode;
   id: string;
-  /** The case number, or `appointment` for an appointment of no case. */
+  /** The case number, or `appointment` / `incident` for a record of no case. */
   label: string;
   /** The rule as a code, e.g. `retention.backup.closed_case.3y`. */
   rule: string;
@@ -36,6 +36,8 @@ export interface RetentionReport {
   held: DueItem[];
   /** Appointments of no case erased. */
   erasedAppointments: number;
+  /** Incidents of no case erased. */
+  erasedIncidents: number;
   /** Due but gone by the time the sweep reached them (erased concurrently). */
   skipped: DueItem[];
   dryRun: boolean;
@@ -99,6 +101,21 @@ export function createRetentionService(deps: {
           onHold: false,
         })),
       );
+      const incidentMonths = policy.unlinkedIncidentMonths;
+      const incidents = await transact(service, (client) =>
+        lifecycle.dueIncidents(service, monthsBefore(now, incidentMonths), client),
+      );
+      items.push(
+        ...incidents.map((incident) => ({
+          kind: 'incident' as const,
+          service,
+          id: incident.id,
+          label: 'incident',
+          rule: `retention.${service}.unlinked_incident.${incidentMonths}m`,
+          dueSince: incident.updatedAt.toISOString(),
+          onHold: false,
+        })),
+      );
     }
     return items;
   }
@@ -107,25 +124,27 @@ export function createRetentionService(deps: {
   async function eraseItem(
     context: RequestContext,
     item: DueItem,
-  ): Promise<DeletionCertificate | 'appointment' | 'gone' | 'held'> {
+  ): Promise<DeletionCertificate | 'appointment' | 'incident' | 'gone' | 'held'> {
     const at = clock.now();
     const eventId = randomUUID();
     return transact(item.service, async (client) => {
-      if (item.kind === 'appointment') {
-        if (!(await lifecycle.eraseAppointment(item.service, item.id, at, client))) return 'gone';
+      if (item.kind !== 'case') {
+        const erase =
+          item.kind === 'appointment' ? lifecycle.eraseAppointment : lifecycle.eraseIncident;
+        if (!(await erase(item.service, item.id, at, client))) return 'gone';
         await audit.record(
           context,
           {
             id: eventId,
-            action: 'appointment.erase',
+            action: `${item.kind}.erase`,
             outcome: 'allowed',
-            targetType: 'appointment',
+            targetType: item.kind,
             targetId: item.id,
             reason: item.rule,
           },
           client,
         );
-        return 'appointment';
+        return item.kind;
       }
       if (await lifecycle.findHold(item.service, item.id, client)) return 'held';
       const summary = await lifecycle.eraseCase(
@@ -168,6 +187,7 @@ export function createRetentionService(deps: {
         erased: [],
         held: due.filter((item) => item.onHold),
         erasedAppointments: 0,
+        erasedIncidents: 0,
         skipped: [],
         dryRun: options.dryRun,
       };
@@ -179,6 +199,7 @@ export function createRetentionService(deps: {
           if (outcome === 'held') report.held.push(item);
           else if (outcome === 'gone') report.skipped.push(item);
           else if (outcome === 'appointment') report.erasedAppointments += 1;
+          else if (outcome === 'incident') report.erasedIncidents += 1;
           else report.erased.push(outcome);
           options.onProgress?.();
         }
