@@ -192,9 +192,7 @@ describe('anomaly flags and the case-number filter (GET /api/audit/anomalies, ?c
     const unassigned = flags
       .filter((flag: { kind: string }) => flag.kind === 'unassigned_read')
       .map((flag: { caseNumber: string }) => flag.caseNumber);
-    expect(unassigned).toEqual(
-      expect.arrayContaining(cases.map((found) => found.caseNumber)),
-    );
+    expect(unassigned).toEqual(expect.arrayContaining(cases.map((found) => found.caseNumber)));
   });
 
   it('find the lists and searches that showed a case by its number', async () => {

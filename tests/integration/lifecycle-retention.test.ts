@@ -75,6 +75,7 @@ describe('legal hold', () => {
       onHold: true,
       since: t.clock.now().toISOString(),
       setBy: anna.user.username,
+      reason,
     });
     const events = await auditEvents(t, { sinceSeq: before });
     expect(events).toEqual([
@@ -155,7 +156,6 @@ describe('legal hold', () => {
       caseNumber: held.caseNumber,
       since: expect.any(String),
       setBy: anna.user.username,
-      reason,
     });
     expectStatus(await anna.http('GET', '/api/audit/legal-holds'), 403);
     const log = expectStatus(

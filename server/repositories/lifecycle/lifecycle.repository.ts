@@ -3,7 +3,7 @@ import type { DbClient } from '../../database/db-client.ts';
 import type { Database } from '../../database/prisma-client.ts';
 import type { ServiceCode } from '../../generated/prisma/enums.ts';
 import type { FieldCrypto } from '../../keys/field-crypto.ts';
-import { fromDateColumn, ownerOf } from '../case-work/sealed-fields.ts';
+import { ownerOf } from '../case-work/sealed-fields.ts';
 
 /** What erasing a case removed: counts per kind of record, never content. */
 export interface ErasureRecords {

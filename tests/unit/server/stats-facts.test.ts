@@ -67,31 +67,29 @@ describe('CASEWORK_STATS_MIN_CELL', () => {
 
 describe('tableCsv', () => {
   it('writes hidden cells as "<k", a header of periods and the totals last', () => {
-    const csv = tableCsv(
-      {
-        id: 'incidents_by_offence',
-        chart: 'bar',
-        rowDimension: 'offenceType',
-        columns: ['2026-Q1', '2026-Q2'],
-        rows: [
-          {
-            key: 'arson',
-            cells: [
-              { value: null, suppressed: true },
-              { value: 0, suppressed: false },
-            ],
-            total: { value: null, suppressed: true },
-          },
-        ],
-        totals: {
+    const csv = tableCsv({
+      id: 'incidents_by_offence',
+      chart: 'bar',
+      rowDimension: 'offenceType',
+      columns: ['2026-Q1', '2026-Q2'],
+      rows: [
+        {
+          key: 'arson',
           cells: [
-            { value: 12, suppressed: false },
+            { value: null, suppressed: true },
             { value: 0, suppressed: false },
           ],
-          total: { value: 12, suppressed: false },
+          total: { value: null, suppressed: true },
         },
+      ],
+      totals: {
+        cells: [
+          { value: 12, suppressed: false },
+          { value: 0, suppressed: false },
+        ],
+        total: { value: 12, suppressed: false },
       },
-    );
+    });
     expect(csv).toBe(
       'offenceType,2026-Q1,2026-Q2,total\r\narson,suppressed,0,suppressed\r\ntotal,12,0,12\r\n',
     );
