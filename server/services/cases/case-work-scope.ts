@@ -256,8 +256,11 @@ export function requireDayBetween(
   earliest: string,
   latest: string,
 ): void {
-  if (day < earliest || day > latest) {
-    throw new AppError('invalid_request', `${field} must lie between ${earliest} and ${latest}.`);
+  if (day > latest) {
+    throw new AppError('invalid_request', `${field} cannot be in the future (after ${latest}).`);
+  }
+  if (day < earliest) {
+    throw new AppError('invalid_request', `${field} cannot be before ${earliest}.`);
   }
 }
 
