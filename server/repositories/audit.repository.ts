@@ -106,12 +106,14 @@ export function createAuditRepository(db: Database, clock: Clock, fields?: Field
   async function accessReason(row: {
     id: string;
     detail: Uint8Array | null;
+    detailDigest: Uint8Array | null;
     actorService: string | null;
     targetType: string | null;
     targetId: string | null;
     caseNumber: string | null;
   }): Promise<{ state: 'none' | 'readable' | 'erased' | 'unreadable'; text: string | null }> {
-    if (!row.detail) return { state: 'none', text: null };
+    // Erasing the case clears the detail but keeps its digest (the chain covers it).
+    if (!row.detail) return { state: row.detailDigest ? 'erased' : 'none', text: null };
     if (!fields || (row.actorService !== 'backup' && row.actorService !== 'comeback')) {
       return { state: 'unreadable', text: null };
     }
@@ -215,6 +217,7 @@ export function createAuditRepository(db: Database, clock: Clock, fields?: Field
           id: true,
           seq: true,
           detail: true,
+          detailDigest: true,
           actorService: true,
           targetType: true,
           targetId: true,
@@ -249,13 +252,14 @@ export function createAuditRepository(db: Database, clock: Clock, fields?: Field
       const { from, to } = period;
       const zone = thresholds.timeZone;
       const rows = await db.$queryRaw<AnomalyRow[]>`
-        SELECT 'many_cases' AS kind, actor_id AS "actorId", count(DISTINCT case_number)::int AS count,
+        SELECT 'many_cases' AS kind, actor_id AS "actorId",
+               count(DISTINCT coalesce(case_number, target_id))::int AS count,
                min(at) AS "firstAt", max(at) AS "lastAt", NULL AS "caseNumber"
           FROM audit_events
-         WHERE case_number IS NOT NULL AND actor_id IS NOT NULL AND outcome = 'allowed'
-           AND at >= ${from} AND at < ${to}
+         WHERE (case_number IS NOT NULL OR target_type = 'case')
+           AND actor_id IS NOT NULL AND outcome = 'allowed' AND at >= ${from} AND at < ${to}
          GROUP BY actor_id, date_trunc('hour', at)
-        HAVING count(DISTINCT case_number) >= ${thresholds.casesPerHour}
+        HAVING count(DISTINCT coalesce(case_number, target_id)) >= ${thresholds.casesPerHour}
         UNION ALL
         SELECT 'off_hours', actor_id, count(*)::int, min(at), max(at), NULL
           FROM audit_events
