@@ -7,7 +7,7 @@ import { cliContext, withApp } from './open-app.ts';
 const BAR_FROM = 20;
 
 function describe(item: DueItem): string {
-  const what = item.kind === 'case' ? item.label : `appointment ${item.id}`;
+  const what = item.kind === 'case' ? item.label : `${item.kind} ${item.id}`;
   const hold = item.onHold ? '  ON LEGAL HOLD: kept' : '';
   return `${item.service.padEnd(8)} ${what.padEnd(16)} due since ${item.dueSince}  rule ${item.rule}${hold}`;
 }
@@ -48,7 +48,8 @@ export function retentionCommands(): Command {
         console.log(
           dryRun
             ? `dry run: ${report.due.length} due, ${report.held.length} on legal hold; nothing was changed`
-            : `${report.due.length} due: erased ${erasedCases} cases and ${report.erasedAppointments} appointments, ` +
+            : `${report.due.length} due: erased ${erasedCases} cases, ${report.erasedAppointments} appointments ` +
+                `and ${report.erasedIncidents} incidents of no case, ` +
                 `kept ${report.held.length} on legal hold` +
                 (report.skipped.length ? `, ${report.skipped.length} already gone` : ''),
         );

@@ -66,6 +66,12 @@ export const EnvironmentSchema = Type.Object({
   }),
   /** Appointments that belong to no case are erased this many months after they ended. */
   CASEWORK_RETENTION_APPOINTMENT_MONTHS: Type.Integer({ minimum: 1, maximum: 360, default: 12 }),
+  /** Incidents linked to no case are erased this many months after their last change. */
+  CASEWORK_RETENTION_UNLINKED_INCIDENT_MONTHS: Type.Integer({
+    minimum: 1,
+    maximum: 360,
+    default: 36,
+  }),
   /** Hours between two retention sweeps inside the server; 0 turns the sweep off. */
   CASEWORK_RETENTION_SWEEP_HOURS: Type.Integer({ minimum: 0, maximum: 24 * 7, default: 24 }),
   /** Statistics: counts from 1 to k-1 are suppressed (SECURITY.md, Statistics). */
@@ -113,6 +119,7 @@ export interface Config {
 export interface RetentionPolicy {
   closedCaseYears: { backup: number; comeback: number };
   appointmentMonths: number;
+  unlinkedIncidentMonths: number;
   /** 0: no sweep inside the server (run `casework retention run` instead). */
   sweepHours: number;
 }

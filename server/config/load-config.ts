@@ -99,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         comeback: env_.CASEWORK_RETENTION_COMEBACK_CLOSED_CASE_YEARS,
       },
       appointmentMonths: env_.CASEWORK_RETENTION_APPOINTMENT_MONTHS,
+      unlinkedIncidentMonths: env_.CASEWORK_RETENTION_UNLINKED_INCIDENT_MONTHS,
       sweepHours: env_.CASEWORK_RETENTION_SWEEP_HOURS,
     },
     stats: { minCellSize: env_.CASEWORK_STATS_MIN_CELL },

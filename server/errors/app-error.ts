@@ -76,6 +76,8 @@ export const ERROR_REASONS = [
   'unstorable_value',
   // Business rules.
   'date_in_future',
+  /** Before what the server's record of the case allows (no back-dating into retention). */
+  'date_too_early',
   'date_order',
   'exceeds',
   'reason_required',

@@ -86,6 +86,20 @@ const ROW_SELECT = {
   link: true,
 } as const;
 
+/**
+ * Events that showed a case: about it (its number) or listing it (lists and searches keep the
+ * numbers they showed, comma-separated, as their target). Case numbers contain no comma.
+ */
+function showingCase(caseNumber: string): Prisma.AuditEventWhereInput[] {
+  return [
+    { caseNumber },
+    { targetId: caseNumber },
+    { targetId: { startsWith: `${caseNumber},` } },
+    { targetId: { endsWith: `,${caseNumber}` } },
+    { targetId: { contains: `,${caseNumber},` } },
+  ];
+}
+
 const isTransaction = (client: DbClient): client is Prisma.TransactionClient =>
   !('$transaction' in client);
 
@@ -95,30 +109,51 @@ const isTransaction = (client: DbClient): client is Prisma.TransactionClient =>
  */
 export function createAuditRepository(db: Database, clock: Clock, fields?: FieldCrypto) {
   /**
-   * The access reason of an event, for auditors: decrypted under its case's key (in that
-   * service's scope); null when there is none or the case was erased.
+   * The access reason of one event, decrypted under the key of the case the event concerns
+   * (in that service's scope). An event about an appointment or incident carries its case
+   * only as the case number, so the case is found by that. Never throws: an erased case
+   * answers `erased`, anything else that keeps the text closed answers `unreadable`.
    */
   async function accessReason(row: {
     id: string;
     detail: Uint8Array | null;
+    detailDigest: Uint8Array | null;
     actorService: string | null;
+    targetType: string | null;
     targetId: string | null;
-  }) {
-    if (!fields || !row.detail || !row.targetId) return null;
-    if (row.actorService !== 'backup' && row.actorService !== 'comeback') return null;
+    caseNumber: string | null;
+  }): Promise<{ state: 'none' | 'readable' | 'erased' | 'unreadable'; text: string | null }> {
+    // Erasing the case clears the detail but keeps its digest (the chain covers it).
+    if (!row.detail) return { state: row.detailDigest ? 'erased' : 'none', text: null };
+    if (!fields || (row.actorService !== 'backup' && row.actorService !== 'comeback')) {
+      return { state: 'unreadable', text: null };
+    }
     const scope = row.actorService;
     try {
-      return await inServiceScope(db, scope, (client) =>
-        fields.decryptString(
-          { scope, ownerType: 'case', ownerId: row.targetId! },
+      const text = await inServiceScope(db, scope, async (client) => {
+        const caseId =
+          row.targetType === 'case' && row.targetId
+            ? row.targetId
+            : row.caseNumber
+              ? (
+                  await client.case.findFirst({
+                    where: { caseNumber: row.caseNumber, service: scope },
+                    select: { id: true },
+                  })
+                )?.id
+              : undefined;
+        if (!caseId) return null;
+        return fields.decryptString(
+          { scope, ownerType: 'case', ownerId: caseId },
           { table: 'audit_events', column: 'detail', recordId: row.id },
           row.detail!,
           client,
-        ),
-      );
+        );
+      });
+      return text === null ? { state: 'erased', text: null } : { state: 'readable', text };
     } catch (error) {
-      if (error instanceof KeyShreddedError) return null;
-      throw error;
+      if (error instanceof KeyShreddedError) return { state: 'erased', text: null };
+      return { state: 'unreadable', text: null };
     }
   }
 
@@ -172,21 +207,37 @@ export function createAuditRepository(db: Database, clock: Clock, fields?: Field
           actorId: filter.actorId,
           action: filter.action,
           outcome: filter.outcome,
-          caseNumber: filter.caseNumber,
           targetId: filter.targetId,
+          ...(filter.caseNumber ? { OR: showingCase(filter.caseNumber) } : {}),
           at: { gte: filter.from, lt: filter.to },
           seq: filter.beforeSeq === undefined ? undefined : { lt: filter.beforeSeq },
         },
         orderBy: { seq: 'desc' },
         take: filter.limit,
-        select: { ...ROW_SELECT, detail: true },
+        select: ROW_SELECT,
       });
-      return Promise.all(
-        rows.map(async ({ detail, ...row }) => ({
-          ...row,
-          accessReason: await accessReason({ ...row, detail }),
-        })),
-      );
+      // Lists never decrypt: auditors read a free-text reason one event at a time.
+      return rows.map((row) => ({ ...row, accessReasonRecorded: row.detailDigest !== null }));
+    },
+
+    /** One event and its access reason, for an auditor's explicit (and logged) request. */
+    async readAccessReason(id: string) {
+      const row = await db.auditEvent.findUnique({
+        where: { id },
+        select: {
+          id: true,
+          seq: true,
+          detail: true,
+          detailDigest: true,
+          actorService: true,
+          targetType: true,
+          targetId: true,
+          caseNumber: true,
+        },
+      });
+      return row
+        ? { seq: row.seq, caseNumber: row.caseNumber, ...(await accessReason(row)) }
+        : null;
     },
 
     /** Events in chain order after `afterSeq`, for verification and export. */
@@ -213,12 +264,14 @@ export function createAuditRepository(db: Database, clock: Clock, fields?: Field
       const { from, to } = period;
       const zone = thresholds.timeZone;
       const rows = await db.$queryRaw<AnomalyRow[]>`
-        SELECT 'many_cases' AS kind, actor_id AS "actorId", count(DISTINCT target_id)::int AS count,
+        SELECT 'many_cases' AS kind, actor_id AS "actorId",
+               count(DISTINCT coalesce(case_number, target_id))::int AS count,
                min(at) AS "firstAt", max(at) AS "lastAt", NULL AS "caseNumber"
           FROM audit_events
-         WHERE action = 'case.view' AND outcome = 'allowed' AND at >= ${from} AND at < ${to}
+         WHERE (case_number IS NOT NULL OR target_type = 'case')
+           AND actor_id IS NOT NULL AND outcome = 'allowed' AND at >= ${from} AND at < ${to}
          GROUP BY actor_id, date_trunc('hour', at)
-        HAVING count(DISTINCT target_id) >= ${thresholds.casesPerHour}
+        HAVING count(DISTINCT coalesce(case_number, target_id)) >= ${thresholds.casesPerHour}
         UNION ALL
         SELECT 'off_hours', actor_id, count(*)::int, min(at), max(at), NULL
           FROM audit_events
@@ -236,7 +289,8 @@ export function createAuditRepository(db: Database, clock: Clock, fields?: Field
         UNION ALL
         SELECT 'unassigned_read', actor_id, 1, at, at, case_number
           FROM audit_events
-         WHERE action = 'case.view' AND reason = 'unassigned' AND at >= ${from} AND at < ${to}
+         WHERE outcome = 'allowed' AND '|' || reason || '|' LIKE '%|unassigned|%'
+           AND at >= ${from} AND at < ${to}
         UNION ALL
         SELECT 'account_change', actor_id, 1, at, at, NULL
           FROM audit_events

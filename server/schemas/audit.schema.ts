@@ -22,8 +22,11 @@ export const AuditEventView = Type.Object(
     targetId: Type.Union([Type.String(), Type.Null()]),
     caseNumber: Type.Union([Type.String(), Type.Null()]),
     reason: Type.Union([Type.String(), Type.Null()]),
-    /** The counsellor's stated reason for opening a case not assigned to them, if any. */
-    accessReason: Type.Union([Type.String(), Type.Null()]),
+    /**
+     * Whether the counsellor stated a free-text reason (opening a case not assigned to them,
+     * a legal hold). The text itself is read one event at a time, and that read is logged.
+     */
+    accessReasonRecorded: Type.Boolean(),
     clientAddress: Type.Union([Type.String(), Type.Null()]),
     requestId: Type.Union([Type.String(), Type.Null()]),
   },
@@ -149,3 +152,26 @@ export const PublicKeyView = Type.Object(
   { additionalProperties: false },
 );
 export type PublicKeyView = Type.Static<typeof PublicKeyView>;
+
+export const AuditEventParams = Type.Object(
+  { id: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);
+
+/** The free-text reason of one event: `erased` once its case is erased, `none` if it has none. */
+export const AccessReasonView = Type.Object(
+  {
+    id: Type.String(),
+    seq: Type.Integer(),
+    caseNumber: Type.Union([Type.String(), Type.Null()]),
+    state: Type.Union([
+      Type.Literal('none'),
+      Type.Literal('readable'),
+      Type.Literal('erased'),
+      Type.Literal('unreadable'),
+    ]),
+    accessReason: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type AccessReasonView = Type.Static<typeof AccessReasonView>;

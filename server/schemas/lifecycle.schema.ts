@@ -36,7 +36,6 @@ export const HeldCaseList = Type.Object(
           caseNumber: Type.String(),
           since: Type.String({ format: 'date-time' }),
           setBy: Nullable(Type.String({ description: 'user name' })),
-          reason: Type.String(),
         },
         { additionalProperties: false },
       ),

@@ -82,10 +82,14 @@ export function granularityLabel(t: Labeller, granularity: StatsGranularity): st
   return t(`stats.period.${granularity}`);
 }
 
+/** The mark of every hidden cell, small or hidden to protect others alike. */
+export const SUPPRESSED_MARK = '•';
+
 /**
- * What a cell shows: the count, or "< k" when suppressed. A suppressed cell has no value at all
- * (the server sends null), so nothing here could leak one.
+ * What a cell shows: the count, or the neutral mark when suppressed (a cell hidden to protect
+ * others may hold any count, so "< k" would be false, and marking the two kinds apart would
+ * tell which cells are small). A suppressed cell has no value at all (the server sends null).
  */
-export function cellText(cell: StatsCell, minCellSize: number, format: (n: number) => string) {
-  return cell.suppressed || cell.value === null ? `< ${minCellSize}` : format(cell.value);
+export function cellText(cell: StatsCell, format: (n: number) => string) {
+  return cell.suppressed || cell.value === null ? SUPPRESSED_MARK : format(cell.value);
 }

@@ -108,6 +108,7 @@ try {
     policy: {
       closedCaseYears: { backup: 3, comeback: 5 },
       appointmentMonths: 12,
+      unlinkedIncidentMonths: 36,
       sweepHours: 0,
     },
   });

@@ -293,7 +293,7 @@ describe('the auditor workspace API', () => {
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body.split('\r\n')[0]).toBe(
-      'seq,at,actorUsername,actorRole,actorService,action,outcome,targetType,targetId,caseNumber,reason,accessReason,clientAddress,requestId',
+      'seq,at,actorUsername,actorRole,actorService,action,outcome,targetType,targetId,caseNumber,reason,accessReasonRecorded,clientAddress,requestId',
     );
     expect(csv.body).toContain(counsellor.username);
     const json = await auditor('GET', '/api/audit/export?format=json');

@@ -82,11 +82,17 @@ describe('GET /api/cases/:id for a case not assigned to the reader', () => {
       200,
     );
     const withReason = page.events.filter(
-      (event: { accessReason: string | null }) => event.accessReason,
+      (event: { accessReasonRecorded: boolean }) => event.accessReasonRecorded,
     );
     expect(withReason).toEqual([
-      expect.objectContaining({ accessReason: REASON, reason: 'unassigned', outcome: 'allowed' }),
+      expect.objectContaining({ reason: 'unassigned', outcome: 'allowed' }),
     ]);
+    expect(withReason[0]).not.toHaveProperty('accessReason');
+    const read = expectStatus(
+      await auditor.http('GET', `/api/audit/events/${withReason[0].id}/access-reason`),
+      200,
+    );
+    expect(read).toMatchObject({ state: 'readable', accessReason: REASON });
     const anomalies = expectStatus(await auditor.http('GET', '/api/audit/anomalies'), 200);
     expect(anomalies.flags).toContainEqual(
       expect.objectContaining({ kind: 'unassigned_read', caseNumber: caseRef.caseNumber }),

@@ -589,7 +589,12 @@ describe('an erased case', () => {
     const unassigned = log.events.find(
       (event: { reason: string | null }) => event.reason === 'unassigned',
     );
-    expect(unassigned).toMatchObject({ action: 'case.view', accessReason: null });
+    expect(unassigned).toMatchObject({ action: 'case.view', accessReasonRecorded: true });
+    const read = expectStatus(
+      await auditor.http('GET', `/api/audit/events/${unassigned.id}/access-reason`),
+      200,
+    );
+    expect(read).toMatchObject({ state: 'erased', accessReason: null });
   });
 
   it('cannot be erased twice (404)', async () => {

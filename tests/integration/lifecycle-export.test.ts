@@ -187,7 +187,12 @@ describe('GET /api/cases/:id/export', () => {
       await auditor.http('GET', `/api/audit?action=case.export&outcome=allowed&limit=1`),
       200,
     );
-    expect(log.events[0].accessReason).toBe('Auskunftsersuchen, Vertretung');
+    expect(log.events[0].accessReasonRecorded).toBe(true);
+    const read = expectStatus(
+      await auditor.http('GET', `/api/audit/events/${log.events[0].id}/access-reason`),
+      200,
+    );
+    expect(read.accessReason).toBe('Auskunftsersuchen, Vertretung');
   });
 
   it('answers the other service exactly like a missing case (404) and exports nothing', async () => {

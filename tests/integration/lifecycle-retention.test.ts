@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withClient } from '../../server/database/pg-client.ts';
 import {
   auditEvents,
+  closedLongAgo,
   expectStatus,
   lastAuditSeq,
   newCase,
@@ -21,20 +22,9 @@ let auditor: Staff;
 
 const CLI = { actor: null, clientAddress: null, requestId: 'test:retention' };
 
-/** A case opened and closed on the given days (in the past: the clock says 2026-11-23). */
+/** A case opened and (if `closedOn`) closed on the given days: the clock says 2026-11-23. */
 async function closedCase(who: Staff, openedOn: string, closedOn: string | null) {
-  const created = await newCase(who, { openedOn });
-  if (closedOn) {
-    expectStatus(
-      await who.http('PATCH', `/api/cases/${created.id}`, {
-        status: 'closed',
-        closedOn,
-        closingReason: 'done',
-      }),
-      200,
-    );
-  }
-  return created;
+  return closedOn ? closedLongAgo(t, who, openedOn, closedOn) : newCase(who, { openedOn });
 }
 
 /** Row count and digest of every table but the access log, as the superuser. */
@@ -151,7 +141,7 @@ describe('legal hold', () => {
     expect(view).toMatchObject({ onHold: true, reason });
   });
 
-  it('is shown to auditors with the reason decrypted, and counsellors cannot list holds', async () => {
+  it('is shown to auditors without its free-text reason, and counsellors cannot list holds', async () => {
     const before = await lastAuditSeq(t);
     const list = expectStatus(await auditor.http('GET', '/api/audit/legal-holds'), 200);
     const [looked] = await auditEvents(t, { sinceSeq: before });
@@ -166,7 +156,6 @@ describe('legal hold', () => {
       caseNumber: held.caseNumber,
       since: expect.any(String),
       setBy: anna.user.username,
-      reason,
     });
     expectStatus(await anna.http('GET', '/api/audit/legal-holds'), 403);
     const log = expectStatus(
@@ -176,7 +165,13 @@ describe('legal hold', () => {
       ),
       200,
     );
-    expect(log.events[0]).toMatchObject({ outcome: 'allowed', accessReason: reason });
+    expect(log.events[0]).toMatchObject({ outcome: 'allowed', accessReasonRecorded: true });
+    expect(log.events[0]).not.toHaveProperty('accessReason');
+    const read = expectStatus(
+      await auditor.http('GET', `/api/audit/events/${log.events[0].id}/access-reason`),
+      200,
+    );
+    expect(read).toMatchObject({ state: 'readable', accessReason: reason });
   });
 
   it('is lifted by a counsellor of the case, which the access log records', async () => {

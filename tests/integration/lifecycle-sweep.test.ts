@@ -128,6 +128,7 @@ describe('retention configuration', () => {
     expect(loadConfig(KEY).retention).toEqual({
       closedCaseYears: { backup: 3, comeback: 5 },
       appointmentMonths: 12,
+      unlinkedIncidentMonths: 36,
       sweepHours: 24,
     });
   });
@@ -143,6 +144,7 @@ describe('retention configuration', () => {
     expect(config.retention).toEqual({
       closedCaseYears: { backup: 2, comeback: 10 },
       appointmentMonths: 6,
+      unlinkedIncidentMonths: 36,
       sweepHours: 0,
     });
   });

@@ -133,6 +133,36 @@ export async function newCase(
   );
 }
 
+/**
+ * A case closed through the API (today, the only kind of closing day it takes years back)
+ * and then moved back in the database as if the server had recorded its closing on
+ * `closedOn`: how a case closed years ago looks to retention.
+ */
+export async function closedLongAgo(
+  t: TestApp,
+  who: Staff,
+  openedOn: string,
+  closedOn: string,
+): Promise<{ id: string; caseNumber: string }> {
+  const created = await newCase(who, { openedOn });
+  expectStatus(
+    await who.http('PATCH', `/api/cases/${created.id}`, {
+      status: 'closed',
+      closingReason: 'abgeschlossen',
+    }),
+    200,
+  );
+  await withClient(t.database.superuserUrl, (client) =>
+    client.query(
+      `UPDATE cases SET closed_on = $2::date,
+              closed_at = ($2::date + time '12:00') AT TIME ZONE 'Europe/Berlin'
+        WHERE id = $1`,
+      [created.id, closedOn],
+    ),
+  );
+  return created;
+}
+
 /** Rows per service table, read as the superuser (row-level security does not apply). */
 export async function countRows(t: TestApp): Promise<Record<string, number>> {
   return withClient(t.database.superuserUrl, async (client) => {

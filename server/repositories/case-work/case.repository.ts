@@ -87,6 +87,8 @@ export interface CaseHeader {
   /** Who the case is assigned to: a colleague opening it must give a reason (issue 6). */
   assignedCounsellorId: string;
   coCounsellorId: string | null;
+  /** When the server created the row: the bound for back-dating the case's days. */
+  createdAt: Date;
 }
 
 export interface CaseRecord extends CaseHeader {
@@ -94,7 +96,6 @@ export interface CaseRecord extends CaseHeader {
   coCounsellor: StaffRef | null;
   nextAppointment: NextAppointment | null;
   sealed: Opened<typeof CASE_SEALED> & { pseudonym: string };
-  createdAt: Date;
   updatedAt: Date;
 }
 
@@ -145,6 +146,8 @@ export interface CaseChanges {
   status?: CaseStatus;
   openedOn?: string;
   closedOn?: string | null;
+  /** When the server recorded the closing (null on reopening): retention counts from here. */
+  closedAt?: Date | null;
   anonymous?: boolean;
   assignedCounsellorId?: string;
   coCounsellorId?: string | null;
@@ -170,6 +173,7 @@ interface HeaderRow {
   risk_level: RiskLevel | null;
   header_assigned_id: string;
   header_co_id: string | null;
+  created_at: Date;
 }
 
 interface NextRow {
@@ -196,7 +200,8 @@ export interface CasePage {
 const HEADER_COLUMNS = Prisma.sql`c.id, c.service::text AS service, c.case_number,
   c.status::text AS status, c.anonymous, c.opened_on, c.closed_on,
   c.exit_phase::text AS exit_phase, c.risk_level::text AS risk_level,
-  c.assigned_counsellor_id::text AS header_assigned_id, c.co_counsellor_id::text AS header_co_id`;
+  c.assigned_counsellor_id::text AS header_assigned_id, c.co_counsellor_id::text AS header_co_id,
+  c.created_at`;
 
 /** The case's next scheduled appointment (a lateral join on `c`). */
 const nextAppointmentJoin = (now: Date) => Prisma.sql`
@@ -221,6 +226,7 @@ function toHeader(row: HeaderRow): CaseHeader {
     riskLevel: row.risk_level,
     assignedCounsellorId: row.header_assigned_id,
     coCounsellorId: row.header_co_id,
+    createdAt: row.created_at,
   };
 }
 
@@ -277,7 +283,7 @@ export function createCaseRepository(fields: FieldCrypto) {
     const rows = await client.$queryRaw<ListRow[]>`
       SELECT c.*, u.id AS counsellor_id, u.username AS counsellor_username, next.*,
              (SELECT count(*)::int FROM (SELECT FROM cases c WHERE ${where} LIMIT ${LIST_COUNT_CAP + 1}) n) AS total
-        FROM (SELECT ${HEADER_COLUMNS}, c.pseudonym, c.assigned_counsellor_id, c.created_at
+        FROM (SELECT ${HEADER_COLUMNS}, c.pseudonym, c.assigned_counsellor_id
                 FROM cases c
                WHERE ${where}
                ORDER BY c.opened_on DESC, c.created_at DESC, c.id DESC
@@ -537,7 +543,6 @@ export function createCaseRepository(fields: FieldCrypto) {
             assigned_username: string;
             co_id: string | null;
             co_username: string | null;
-            created_at: Date;
             updated_at: Date;
           })[]
       >`
@@ -545,7 +550,7 @@ export function createCaseRepository(fields: FieldCrypto) {
                c.date_of_birth AS "dateOfBirth", c.phone, c.email, c.address,
                c.preferred_language AS "preferredLanguage",
                c.interpreter_needed AS "interpreterNeeded", c.safe_contact AS "safeContact",
-               c.summary, c.closing_reason AS "closingReason", c.created_at, c.updated_at,
+               c.summary, c.closing_reason AS "closingReason", c.updated_at,
                a.id AS assigned_id, a.username AS assigned_username,
                co.id AS co_id, co.username AS co_username, next.*
           FROM cases c
@@ -571,7 +576,6 @@ export function createCaseRepository(fields: FieldCrypto) {
         coCounsellor: row.co_id ? { id: row.co_id, username: row.co_username! } : null,
         nextAppointment: toNext(row),
         sealed: { ...sealed, pseudonym: sealed.pseudonym! },
-        createdAt: row.created_at,
         updatedAt: row.updated_at,
       };
     },
@@ -731,6 +735,7 @@ export function createCaseRepository(fields: FieldCrypto) {
             : changes.closedOn === null
               ? null
               : toDateColumn(changes.closedOn),
+        closedAt: changes.closedAt,
         anonymous: changes.anonymous,
         assignedCounsellorId: changes.assignedCounsellorId,
         coCounsellorId: changes.coCounsellorId,

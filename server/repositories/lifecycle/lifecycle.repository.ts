@@ -3,7 +3,7 @@ import type { DbClient } from '../../database/db-client.ts';
 import type { Database } from '../../database/prisma-client.ts';
 import type { ServiceCode } from '../../generated/prisma/enums.ts';
 import type { FieldCrypto } from '../../keys/field-crypto.ts';
-import { fromDateColumn, ownerOf } from '../case-work/sealed-fields.ts';
+import { ownerOf } from '../case-work/sealed-fields.ts';
 
 /** What erasing a case removed: counts per kind of record, never content. */
 export interface ErasureRecords {
@@ -40,7 +40,7 @@ export interface LegalHoldRecord {
 export interface DueCase {
   id: string;
   caseNumber: string;
-  closedOn: string;
+  closedAt: Date;
   onHold: boolean;
 }
 
@@ -183,25 +183,28 @@ export function createLifecycleRepository(fields: FieldCrypto, db: Database) {
       return { ciphertext, digest: detailDigest(ciphertext) };
     },
 
-    /** Closed cases whose closing day is on or before `closedOnOrBefore`, oldest first. */
+    /**
+     * Closed cases the server recorded as closed at or before `closedAtOrBefore`, oldest
+     * first. The typed closing day plays no part: a counsellor cannot steer retention.
+     */
     async dueCases(
       service: ServiceCode,
-      closedOnOrBefore: string,
+      closedAtOrBefore: Date,
       client: DbClient,
     ): Promise<DueCase[]> {
       const rows = await client.$queryRaw<
-        { id: string; case_number: string; closed_on: Date; on_hold: boolean }[]
+        { id: string; case_number: string; closed_at: Date; on_hold: boolean }[]
       >`
-        SELECT c.id, c.case_number, c.closed_on,
+        SELECT c.id, c.case_number, c.closed_at,
                EXISTS (SELECT 1 FROM legal_holds h WHERE h.case_id = c.id) AS on_hold
           FROM cases c
          WHERE c.service = ${service}::service_code AND c.status = 'closed'
-           AND c.closed_on <= ${closedOnOrBefore}::date
-         ORDER BY c.closed_on, c.case_number`;
+           AND c.closed_at <= ${closedAtOrBefore}
+         ORDER BY c.closed_at, c.case_number`;
       return rows.map((row) => ({
         id: row.id,
         caseNumber: row.case_number,
-        closedOn: fromDateColumn(row.closed_on),
+        closedAt: row.closed_at,
         onHold: row.on_hold,
       }));
     },
@@ -235,6 +238,30 @@ export function createLifecycleRepository(fields: FieldCrypto, db: Database) {
       const summary = rows[0]?.summary ?? null;
       if (summary && summary.service !== service) throw new Error('erasure crossed services');
       return summary;
+    },
+
+    /** Incidents linked to no case whose last change was before `changedBefore`. */
+    async dueIncidents(
+      service: ServiceCode,
+      changedBefore: Date,
+      client: DbClient,
+    ): Promise<{ id: string; updatedAt: Date }[]> {
+      return client.incident.findMany({
+        where: { service, cases: { none: {} }, updatedAt: { lt: changedBefore } },
+        orderBy: { updatedAt: 'asc' },
+        select: { id: true, updatedAt: true },
+      });
+    },
+
+    async eraseIncident(
+      service: ServiceCode,
+      id: string,
+      at: Date,
+      client: DbClient,
+    ): Promise<boolean> {
+      const rows = await client.$queryRaw<{ erased: boolean }[]>`
+        SELECT casework_erase_incident(${id}::uuid, ${at}::timestamptz) AS erased`;
+      return rows[0]?.erased === true;
     },
 
     async eraseAppointment(

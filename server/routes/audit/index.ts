@@ -1,8 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import {
+  AccessReasonView,
   AnomalyQuery,
   AnomalyReport,
+  AuditEventParams,
   AuditPage,
   AuditQuery,
   CheckpointView,
@@ -13,6 +15,7 @@ import {
 import { EmptyBody, errorResponses } from '../../schemas/common.schema.ts';
 
 const AUDITOR = { access: ['auditor'], audit: 'event' } as const;
+const CHECKPOINT_RATE_LIMIT = { max: 3, timeWindow: '1 minute' } as const;
 
 /** The auditor's workspace (API.md /api/audit…). Auditors never see case content. */
 export default async function auditRoutes(app: FastifyInstance) {
@@ -32,6 +35,21 @@ export default async function auditRoutes(app: FastifyInstance) {
       },
     },
     (request) => accessLog.search(request.context, request.query),
+  );
+
+  routes.get(
+    '/api/audit/events/:id/access-reason',
+    {
+      config: AUDITOR,
+      schema: {
+        tags: ['audit'],
+        summary:
+          "One event's free-text reason (decrypted); the request is logged with the event's id",
+        params: AuditEventParams,
+        response: { 200: AccessReasonView, ...errorResponses(400, 404) },
+      },
+    },
+    (request) => accessLog.accessReason(request.context, request.params.id),
   );
 
   routes.get(
@@ -65,12 +83,14 @@ export default async function auditRoutes(app: FastifyInstance) {
   routes.post(
     '/api/audit/checkpoint',
     {
-      config: AUDITOR,
+      // Each request makes the sealer verify the whole log before it signs: a few a minute
+      // serve any auditor, more would only load the database.
+      config: { ...AUDITOR, rateLimit: CHECKPOINT_RATE_LIMIT },
       schema: {
         tags: ['audit'],
         summary: 'Have the sealer sign a checkpoint of the current log now',
         body: EmptyBody,
-        response: { 200: CheckpointView, ...errorResponses(503) },
+        response: { 200: CheckpointView, ...errorResponses(429, 503) },
       },
     },
     (request) => accessLog.checkpoint(request.context),

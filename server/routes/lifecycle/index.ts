@@ -16,6 +16,7 @@ import { AccessReasonHeaders } from '../cases/index.ts';
 
 const tags = ['lifecycle'];
 const TEAM_LEADS_ONLY = { access: ['team_lead'], audit: 'event' } as const;
+const COUNSELLORS_AND_TEAM_LEADS = { access: ['counsellor', 'team_lead'], audit: 'event' } as const;
 const AUDITORS_ONLY = { access: ['auditor'], audit: 'event' } as const;
 
 /** Legal holds, erasure on request and the subject-access export (issue 8). */
@@ -59,11 +60,12 @@ export default async function lifecycleRoutes(app: FastifyInstance) {
   routes.post(
     '/api/cases/:id/legal-hold/lift',
     {
-      config: COUNSELLORS_ONLY,
+      config: COUNSELLORS_AND_TEAM_LEADS,
       bodyLimit: SMALL_BODY_LIMIT,
       schema: {
         tags,
-        summary: 'Lift the legal hold of the case',
+        summary:
+          'Lift the legal hold of the case (the counsellor who set it, or a team lead of the service)',
         params: CaseParams,
         body: EmptyBody,
         response: { 200: LegalHoldView, ...errorResponses(400, 403, 404, 500) },

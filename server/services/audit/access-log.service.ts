@@ -7,7 +7,7 @@ import { AppError } from '../../errors/app-error.ts';
 import type { AuditFilter, AuditRepository } from '../../repositories/audit.repository.ts';
 import type { CheckpointRepository } from '../../repositories/checkpoint.repository.ts';
 import type { UserRepository } from '../../repositories/user.repository.ts';
-import type { AuditEventView, AuditQuery } from '../../schemas/audit.schema.ts';
+import type { AccessReasonView, AuditEventView, AuditQuery } from '../../schemas/audit.schema.ts';
 import type { RequestContext } from '../actor.ts';
 import type { AuditLog } from '../audit-log.ts';
 
@@ -75,7 +75,7 @@ export function createAccessLogService(deps: {
       targetId: row.targetId,
       caseNumber: row.caseNumber,
       reason: row.reason,
-      accessReason: row.accessReason,
+      accessReasonRecorded: row.accessReasonRecorded,
       clientAddress: row.clientAddress,
       requestId: row.requestId,
     }));
@@ -108,6 +108,30 @@ export function createAccessLogService(deps: {
       return {
         events: await views(rows),
         nextBefore: rows.length === query.limit && last ? Number(last.seq) : null,
+      };
+    },
+
+    /**
+     * The free text of one event, on the auditor's explicit request: the request is itself
+     * an event naming the event read, so bulk reading shows up in the log.
+     */
+    async accessReason(context: RequestContext, id: string): Promise<AccessReasonView> {
+      const found = await audits.readAccessReason(id);
+      await audit.record(context, {
+        action: 'audit.access_reason_view',
+        outcome: found ? 'allowed' : 'denied',
+        targetType: 'audit_event',
+        targetId: id,
+        caseNumber: found?.caseNumber ?? undefined,
+        reason: found?.state ?? 'not_found',
+      });
+      if (!found) throw new AppError('not_found', 'No such access-log event.');
+      return {
+        id,
+        seq: Number(found.seq),
+        caseNumber: found.caseNumber,
+        state: found.state,
+        accessReason: found.text,
       };
     },
 
@@ -225,7 +249,7 @@ const CSV_COLUMNS: (keyof AuditEventView)[] = [
   'targetId',
   'caseNumber',
   'reason',
-  'accessReason',
+  'accessReasonRecorded',
   'clientAddress',
   'requestId',
 ];

@@ -204,9 +204,11 @@ export async function openCases(
     return role === 'assigned' || (role === 'co' && options.assignedOnly !== true);
   };
   const unassigned = headers.find((header) => !exempt(header));
-  if (headers[0]) event.caseNumber = headers[0].caseNumber;
+  // An event that spans several calls keeps the case whose key sealed its access reason: the
+  // auditor's reader finds the key by that number.
+  if (headers[0] && !event.detail) event.caseNumber = headers[0].caseNumber;
   if (!unassigned) return headers;
-  event.caseNumber = unassigned.caseNumber;
+  if (!event.detail) event.caseNumber = unassigned.caseNumber;
   if (!context.accessReason) {
     throw new AppError(
       'access_reason_required',
@@ -214,6 +216,7 @@ export async function openCases(
     );
   }
   event.reason = 'unassigned';
+  if (event.detail) return headers; // sealed already, under the event's case
   await sealReason(cases, context.accessReason, service, unassigned, client, event);
   return headers;
 }
@@ -334,6 +337,48 @@ const BERLIN_DAY = new Intl.DateTimeFormat('en-CA', {
 /** The calendar day in Germany (`YYYY-MM-DD`) at an instant: what "today" means to staff. */
 export function berlinDay(at: Date): string {
   return BERLIN_DAY.format(at);
+}
+
+/** `YYYY-MM-DD` minus whole years (29 February becomes 28 February). */
+export function yearsBefore(day: string, years: number): string {
+  const [year, month, date] = day.split('-');
+  const shifted = `${String(Number(year) - years).padStart(4, '0')}-${month}-${date}`;
+  return month === '02' && date === '29' ? shifted.replace(/-29$/, '-28') : shifted;
+}
+
+/** `YYYY-MM-DD` minus whole days. */
+export function daysBefore(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T12:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * How far a typed day may lie before the server's own record of a case (its creation):
+ * a closing day entered a few weeks late is normal, one years back is an attempt to steer
+ * statistics or retention. An opening day may lie further back (a case taken over from
+ * paper files), but not before any plausible counselling work.
+ */
+export const BACKDATING_DAYS = 30;
+export const OPENED_YEARS_BEFORE_CREATION = 10;
+
+/** Refuses a typed day outside [earliest, latest] (both inclusive) as a 400. */
+export function requireDayBetween(
+  day: string,
+  field: string,
+  earliest: string,
+  latest: string,
+): void {
+  if (day > latest) {
+    throw new AppError('invalid_request', `${field} cannot be in the future (after ${latest}).`, {
+      reason: 'date_in_future',
+      params: { field: `/${field}` },
+    });
+  }
+  if (day < earliest) {
+    throw new AppError('invalid_request', `${field} cannot be before ${earliest}.`, {
+      reason: 'date_too_early',
+      params: { field: `/${field}` },
+    });
+  }
 }
 
 /**

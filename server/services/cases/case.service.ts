@@ -28,13 +28,18 @@ import type { StaffRef } from '../../schemas/case-work.schema.ts';
 import type { RequestContext } from '../actor.ts';
 import { mixesLookAlikeScripts, readableLength, visibleText } from '../text/visible-text.ts';
 import {
+  BACKDATING_DAYS,
   berlinDay,
   caseRoleOf,
   caseNumbersTarget,
+  daysBefore,
   missing,
   type CaseWorkScope,
   addReason,
   NO_SUCH_CASE,
+  OPENED_YEARS_BEFORE_CREATION,
+  requireDayBetween,
+  yearsBefore,
 } from './case-work-scope.ts';
 
 export function slotView(slot: {
@@ -309,11 +314,12 @@ export function createCaseService(deps: {
           const pseudonym = checkedPseudonym(input.person.pseudonym);
           const today = berlinDay(now());
           const openedOn = input.openedOn ?? today;
-          if (openedOn > today) {
-            throw invalid('openedOn cannot be in the future.', 'date_in_future', {
-              field: '/openedOn',
-            });
-          }
+          requireDayBetween(
+            openedOn,
+            'openedOn',
+            yearsBefore(today, OPENED_YEARS_BEFORE_CREATION),
+            today,
+          );
           const assignedCounsellorId = input.assignedCounsellorId ?? actorId;
           await requireCounsellor(service, assignedCounsellorId, 'assigned counsellor', client);
           const coCounsellorId = input.coCounsellorId ?? null;
@@ -414,13 +420,22 @@ export function createCaseService(deps: {
 
           const status = patch.status ?? current.status;
           const openedOn = patch.openedOn ?? current.openedOn;
-          const today = berlinDay(now());
-          if (openedOn > today) {
-            throw invalid('openedOn cannot be in the future.', 'date_in_future', {
-              field: '/openedOn',
-            });
+          const at = now();
+          const today = berlinDay(at);
+          // Typed days are bounded by the server's own record of the case, so that no one can
+          // back-date a case into statistics or retention; retention itself counts from
+          // closedAt, which only the server sets.
+          const created = [berlinDay(current.createdAt), today].sort()[0]!;
+          if (patch.openedOn !== undefined) {
+            requireDayBetween(
+              openedOn,
+              'openedOn',
+              yearsBefore(created, OPENED_YEARS_BEFORE_CREATION),
+              today,
+            );
           }
           let closedOn: string | null | undefined;
+          let closedAt: Date | null | undefined;
           if (status === 'closed') {
             if (current.status !== 'closed' && patch.closingReason === undefined) {
               throw invalid('Closing a case needs a closingReason.', 'reason_required', {
@@ -428,12 +443,16 @@ export function createCaseService(deps: {
               });
             }
             closedOn = patch.closedOn ?? current.closedOn ?? today;
+            if (patch.closedOn !== undefined) {
+              requireDayBetween(closedOn, 'closedOn', daysBefore(created, BACKDATING_DAYS), today);
+            }
             if (closedOn < openedOn) {
               throw invalid('closedOn cannot be before openedOn.', 'date_order', {
                 field: '/closedOn',
                 other: 'openedOn',
               });
             }
+            if (current.status !== 'closed') closedAt = at;
             sealed.closingReason = patch.closingReason;
           } else {
             if (patch.closingReason !== undefined || patch.closedOn !== undefined) {
@@ -445,6 +464,7 @@ export function createCaseService(deps: {
             }
             if (current.status === 'closed') {
               closedOn = null;
+              closedAt = null;
               sealed.closingReason = null;
             }
           }
@@ -467,6 +487,7 @@ export function createCaseService(deps: {
               status: patch.status,
               openedOn: patch.openedOn,
               closedOn,
+              closedAt,
               anonymous: patch.anonymous,
               assignedCounsellorId: patch.assignedCounsellorId,
               coCounsellorId: patch.coCounsellorId,

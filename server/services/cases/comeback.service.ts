@@ -24,14 +24,17 @@ import type { RequestContext } from '../actor.ts';
 import {
   berlinDay,
   missing,
+  requireDayBetween,
   requireService,
   type CaseWorkEvent,
   type CaseWorkScope,
   addReason,
+  yearsBefore,
 } from './case-work-scope.ts';
 
 const invalid = (message: string, reason: ErrorReason, params?: ErrorParams) =>
   new AppError('invalid_request', message, { reason, ...(params ? { params } : {}) });
+const HELD_ON_YEARS_BACK = 2;
 const ENDING_PHASES = new Set(['closing', 'breaking_off']);
 
 /**
@@ -49,6 +52,10 @@ export function createComebackService(deps: {
 }) {
   const { scope, cases, exitPhases, risks, prevention, staff, facts } = deps;
   const today = () => berlinDay(scope.clock.now());
+  // Prevention work and trainings feed the yearly statistics: recorded afterwards, and late
+  // at most for the previous year's report.
+  const requireHeldOn = (heldOn: string) =>
+    requireDayBetween(heldOn, 'heldOn', yearsBefore(today(), HELD_ON_YEARS_BACK), today());
 
   async function comebackCase(
     context: RequestContext,
@@ -361,6 +368,7 @@ export function createComebackService(deps: {
         { action: 'prevention.create', targetType: 'prevention_contact' },
         async (client, service, event) => {
           requireService(service, 'comeback', 'Prevention contacts');
+          requireHeldOn(input.heldOn);
           const item = await prevention.createContact(
             service,
             { ...input, createdById: context.actor!.userId },
@@ -419,6 +427,7 @@ export function createComebackService(deps: {
         { action: 'training.create', targetType: 'training' },
         async (client, service, event) => {
           requireService(service, 'comeback', 'Multiplier trainings');
+          requireHeldOn(input.heldOn);
           const item = await prevention.createTraining(
             service,
             { ...input, createdById: context.actor!.userId },

@@ -34,7 +34,7 @@ import { temporaryPassword, type AccountAdminService } from '../accounts/account
 import type { AuthService } from '../accounts/auth.service.ts';
 import type { AppointmentService } from '../appointments/appointment.service.ts';
 import type { BackupService } from '../cases/backup.service.ts';
-import { berlinDay } from '../cases/case-work-scope.ts';
+import { BACKDATING_DAYS, berlinDay } from '../cases/case-work-scope.ts';
 import type { CaseService } from '../cases/case.service.ts';
 import type { ComebackService } from '../cases/comeback.service.ts';
 import type { NoteService } from '../cases/note.service.ts';
@@ -381,7 +381,8 @@ function backupSteps(deps: Deps, random: DemoRandom, today: string, as: As, ids:
           caseId(),
           fit(UpdateCaseBody, {
             status: 'closed',
-            closedOn: addDays(openedOn, 180),
+            // The server takes closing days only shortly before a case's creation.
+            closedOn: addDays(today, -(index % BACKDATING_DAYS)),
             closingReason,
           }),
         ),

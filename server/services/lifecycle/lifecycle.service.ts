@@ -222,11 +222,18 @@ export function createLifecycleService(deps: {
         createdAt: iso(appointment.createdAt),
         updatedAt: iso(appointment.updatedAt),
       })),
-      incidents: incidents.map((incident) => ({
-        ...incident,
-        createdAt: iso(incident.createdAt),
-        updatedAt: iso(incident.updatedAt),
-      })),
+      // An incident shared with other cases is also about other people: their narrative and
+      // their case numbers are not this person's data (the categories are).
+      incidents: incidents.map((incident) => {
+        const shared = incident.cases.some((linked) => linked.id !== record.id);
+        return {
+          ...incident,
+          description: shared ? null : incident.description,
+          cases: incident.cases.filter((linked) => linked.id === record.id),
+          createdAt: iso(incident.createdAt),
+          updatedAt: iso(incident.updatedAt),
+        };
+      }),
       accompaniments: accompaniments.map(({ caseId: _case, ...item }) => ({
         ...item,
         createdAt: iso(item.createdAt),
@@ -330,17 +337,34 @@ export function createLifecycleService(deps: {
     async liftLegalHold(context: RequestContext, caseId: string): Promise<LegalHoldView> {
       return scope.run(
         context,
-        ['counsellor'],
+        ['counsellor', 'team_lead'],
         { action: 'case.legal_hold.lift', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
-          await requireAssigned(context, service, caseId, client, event);
+          // Whoever can make themselves a counsellor of the case must not thereby be able to
+          // free it for erasure: a hold is lifted by the counsellor who set it (while still
+          // on the case) or by a team lead of the service.
+          if (context.actor!.role === 'counsellor') {
+            await requireAssigned(context, service, caseId, client, event);
+            const hold = await lifecycle.findHold(service, caseId, client);
+            if (hold && hold.setBy.id !== context.actor!.userId) {
+              throw new AppError(
+                'forbidden',
+                'Only the counsellor who set the legal hold or a team lead can lift it.',
+              );
+            }
+          } else {
+            await caseOf(service, caseId, client, event);
+          }
           if (!(await lifecycle.liftHold(service, caseId, client))) event.reason = 'not_on_hold';
           return holdView(null);
         },
       );
     },
 
-    /** Auditors: every case on hold in both services, reasons decrypted. */
+    /**
+     * Auditors: every case on hold in both services, without the reasons (free text about
+     * the client): each is read one at a time from its `case.legal_hold.set` event.
+     */
     async heldCases(context: RequestContext): Promise<HeldCaseList> {
       const holds: HeldCaseList['holds'] = [];
       for (const service of SERVICES) {
@@ -352,7 +376,6 @@ export function createLifecycleService(deps: {
             caseNumber: hold.caseNumber,
             since: hold.since.toISOString(),
             setBy: hold.setBy.username,
-            reason: hold.reason,
           })),
         );
       }

@@ -49,6 +49,7 @@ export function startRetentionSweep(deps: {
           due: report.due.length,
           erased: report.erased.length,
           erasedAppointments: report.erasedAppointments,
+          erasedIncidents: report.erasedIncidents,
           held: report.held.length,
         },
         'retention sweep done',

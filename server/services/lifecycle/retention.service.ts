@@ -14,14 +14,17 @@ const SERVICES: readonly ServiceCode[] = ['backup', 'comeback'];
 
 /** One record the retention rules say is due. */
 export interface DueItem {
-  kind: 'case' | 'appointment';
+  kind: 'case' | 'appointment' | 'incident';
   service: ServiceCode;
   id: string;
-  /** The case number, or `appointment` for an appointment of no case. */
+  /** The case number, or `appointment` / `incident` for a record of no case. */
   label: string;
   /** The rule as a code, e.g. `retention.backup.closed_case.3y`. */
   rule: string;
-  /** Why it is due: the closing day of a case, the end of an appointment. */
+  /**
+   * Why it is due: when the server recorded the closing of a case (never the closing day a
+   * counsellor typed), the end of an appointment.
+   */
   dueSince: string;
   onHold: boolean;
 }
@@ -33,17 +36,14 @@ export interface RetentionReport {
   held: DueItem[];
   /** Appointments of no case erased. */
   erasedAppointments: number;
+  /** Incidents of no case erased. */
+  erasedIncidents: number;
   /** Due but gone by the time the sweep reached them (erased concurrently). */
   skipped: DueItem[];
   dryRun: boolean;
 }
 
-/** `YYYY-MM-DD` minus whole years (29 February becomes 28 February). */
-export function yearsBefore(day: string, years: number): string {
-  const [year, month, date] = day.split('-');
-  const shifted = `${String(Number(year) - years).padStart(4, '0')}-${month}-${date}`;
-  return month === '02' && date === '29' ? shifted.replace(/-29$/, '-28') : shifted;
-}
+export { yearsBefore } from '../cases/case-work-scope.ts';
 
 export function monthsBefore(at: Date, months: number): Date {
   const shifted = new Date(at);
@@ -68,13 +68,12 @@ export function createRetentionService(deps: {
 
   async function plan(): Promise<DueItem[]> {
     const now = clock.now();
-    const today = berlinDay(now);
     const items: DueItem[] = [];
     for (const service of SERVICES) {
       const years = policy.closedCaseYears[service];
       const rule = `retention.${service}.closed_case.${years}y`;
       const cases = await transact(service, (client) =>
-        lifecycle.dueCases(service, yearsBefore(today, years), client),
+        lifecycle.dueCases(service, monthsBefore(now, years * 12), client),
       );
       items.push(
         ...cases.map((found) => ({
@@ -83,7 +82,7 @@ export function createRetentionService(deps: {
           id: found.id,
           label: found.caseNumber,
           rule,
-          dueSince: found.closedOn,
+          dueSince: found.closedAt.toISOString(),
           onHold: found.onHold,
         })),
       );
@@ -102,6 +101,21 @@ export function createRetentionService(deps: {
           onHold: false,
         })),
       );
+      const incidentMonths = policy.unlinkedIncidentMonths;
+      const incidents = await transact(service, (client) =>
+        lifecycle.dueIncidents(service, monthsBefore(now, incidentMonths), client),
+      );
+      items.push(
+        ...incidents.map((incident) => ({
+          kind: 'incident' as const,
+          service,
+          id: incident.id,
+          label: 'incident',
+          rule: `retention.${service}.unlinked_incident.${incidentMonths}m`,
+          dueSince: incident.updatedAt.toISOString(),
+          onHold: false,
+        })),
+      );
     }
     return items;
   }
@@ -110,25 +124,27 @@ export function createRetentionService(deps: {
   async function eraseItem(
     context: RequestContext,
     item: DueItem,
-  ): Promise<DeletionCertificate | 'appointment' | 'gone' | 'held'> {
+  ): Promise<DeletionCertificate | 'appointment' | 'incident' | 'gone' | 'held'> {
     const at = clock.now();
     const eventId = randomUUID();
     return transact(item.service, async (client) => {
-      if (item.kind === 'appointment') {
-        if (!(await lifecycle.eraseAppointment(item.service, item.id, at, client))) return 'gone';
+      if (item.kind !== 'case') {
+        const erase =
+          item.kind === 'appointment' ? lifecycle.eraseAppointment : lifecycle.eraseIncident;
+        if (!(await erase(item.service, item.id, at, client))) return 'gone';
         await audit.record(
           context,
           {
             id: eventId,
-            action: 'appointment.erase',
+            action: `${item.kind}.erase`,
             outcome: 'allowed',
-            targetType: 'appointment',
+            targetType: item.kind,
             targetId: item.id,
             reason: item.rule,
           },
           client,
         );
-        return 'appointment';
+        return item.kind;
       }
       if (await lifecycle.findHold(item.service, item.id, client)) return 'held';
       const summary = await lifecycle.eraseCase(
@@ -171,6 +187,7 @@ export function createRetentionService(deps: {
         erased: [],
         held: due.filter((item) => item.onHold),
         erasedAppointments: 0,
+        erasedIncidents: 0,
         skipped: [],
         dryRun: options.dryRun,
       };
@@ -182,6 +199,7 @@ export function createRetentionService(deps: {
           if (outcome === 'held') report.held.push(item);
           else if (outcome === 'gone') report.skipped.push(item);
           else if (outcome === 'appointment') report.erasedAppointments += 1;
+          else if (outcome === 'incident') report.erasedIncidents += 1;
           else report.erased.push(outcome);
           options.onProgress?.();
         }

@@ -48,13 +48,15 @@ function labeller(language: CsvLanguage): Labeller {
 /**
  * One statistics table as CSV for German office software: `;` between fields, a UTF-8 byte
  * order mark (else Excel reads the umlauts as Latin-1), headers and rows in words, and the
- * codes in a last column for partners who merge tables. Suppressed cells are `<k`, as on
- * screen; the totals row has no code.
+ * codes in a last column for partners who merge tables. Every hidden cell carries one word,
+ * whether it is small or hidden to protect another: told apart, they would give values away
+ * (SECURITY.md, Statistics). The totals row has no code.
  */
-export function tableCsv(table: StatsTable, minCellSize: number, language: CsvLanguage): string {
+export function tableCsv(table: StatsTable, language: CsvLanguage): string {
   const t = labeller(language);
+  const hidden = t('stats.csvSuppressed');
   const cell = (value: { value: number | null; suppressed: boolean }) =>
-    value.suppressed || value.value === null ? `<${minCellSize}` : String(value.value);
+    value.suppressed || value.value === null ? hidden : String(value.value);
   const total = t('stats.total');
   return stringify(
     [

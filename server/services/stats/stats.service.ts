@@ -372,7 +372,7 @@ export function createStatsService(deps: {
             (table) => table.id === query.table,
           );
           if (!found) throw new AppError('not_found', 'No such statistics table.');
-          return tableCsv(found, minCellSize, query.language ?? 'de');
+          return tableCsv(found, query.language ?? 'de');
         });
       } catch (error) {
         if (error instanceof AppError && error.code === 'not_found') {

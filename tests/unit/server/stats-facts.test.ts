@@ -92,19 +92,19 @@ describe('tableCsv', () => {
     },
   };
 
-  it('writes CSV for German office software: BOM, semicolons, words for headers and rows, codes last', () => {
-    const csv = tableCsv(table, 5, 'de');
+  it('writes CSV for German office software: BOM, semicolons, words for headers and rows, one word for every hidden cell, codes last', () => {
+    const csv = tableCsv(table, 'de');
     expect(csv.startsWith('\uFEFF')).toBe(true);
     expect(parse(csv, { bom: true, delimiter: ';' })).toEqual([
       ['Tatbestand', '1. Quartal 2026', '2. Quartal 2026', 'Summe', 'Code'],
-      ['Brandstiftung', '<5', '0', '<5', 'arson'],
+      ['Brandstiftung', 'verborgen', '0', 'verborgen', 'arson'],
       ['Summe', '12', '0', '12', ''],
     ]);
     expect(csv).toContain('\r\n');
   });
 
   it('writes the same table with English words when asked', () => {
-    const [header] = parse(tableCsv(table, 5, 'en'), { bom: true, delimiter: ';' });
+    const [header] = parse(tableCsv(table, 'en'), { bom: true, delimiter: ';' });
     expect(header).toEqual(['Offence', 'Q1 2026', 'Q2 2026', 'Total', 'Code']);
   });
 });

@@ -3,6 +3,7 @@
 
 import type { Static } from 'typebox';
 import type {
+  AccessReasonView,
   AnomalyReport as AnomalyReportSchema,
   AuditEventView,
   AuditPage,
@@ -17,6 +18,7 @@ import type { DownloadedFile } from './client';
 import type { EmptyBody } from './types';
 
 export type AuditEvent = Static<typeof AuditEventView>;
+export type AccessReason = Static<typeof AccessReasonView>;
 export type AuditOutcome = AuditEvent['outcome'];
 export type AuditSearchResponse = Static<typeof AuditPage>;
 /** What search and export are filtered by: everything of the export's query but the format. */
@@ -57,6 +59,14 @@ export function searchAudit(
 }
 
 /** Recomputes the hash chain and checks the signed checkpoints. */
+/** One event's free-text reason, on an explicit request that the server logs. */
+export function readAccessReason(eventId: string): Promise<AccessReason> {
+  return apiRequest<AccessReason>(
+    'GET',
+    `/api/audit/events/${encodeURIComponent(eventId)}/access-reason`,
+  );
+}
+
 export function verifyAuditLog(): Promise<Verification> {
   return apiRequest<Verification>('GET', '/api/audit/verify');
 }

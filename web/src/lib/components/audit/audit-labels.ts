@@ -111,6 +111,7 @@ export const ACTION_GROUPS: readonly ActionGroup[] = [
       'audit.export',
       'audit.anomalies',
       'audit.checkpoint_request',
+      'audit.access_reason_view',
     ],
   },
 ];
@@ -150,6 +151,7 @@ const KNOWN_TARGETS: ReadonlySet<string> = new Set([
   'incident',
   'prevention_contact',
   'training',
+  'audit_event',
 ]);
 
 /** Why a verification failed (crypto/audit-chain.ts and the server's verifier). */
