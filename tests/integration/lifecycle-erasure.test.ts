@@ -408,6 +408,7 @@ describe('an erased case', () => {
       [/\/legal-hold$/, { reason: 'y' }],
       [/\/legal-hold\/lift$/, {}],
       [/\/erasure$/, { ground: 'art17_request', confirmCaseNumber: x.caseNumber }],
+      [/^\/api\/accounts\/:id\/confirm$/, {}],
     ];
     let checked = 0;
     for (const route of routes) {

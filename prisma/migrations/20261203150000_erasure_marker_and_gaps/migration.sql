@@ -101,3 +101,7 @@ BEGIN
       'dataKeysDestroyed', n_keys, 'accessLogDetailsCleared', n_details));
 END
 $$;
+
+-- Like every other casework function, the trigger function of 20261203141426_erasure_gaps is
+-- no one's to call (a trigger runs it without that privilege).
+REVOKE ALL ON FUNCTION "casework_appointment_remember_case"() FROM PUBLIC;
