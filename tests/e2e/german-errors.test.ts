@@ -1,8 +1,10 @@
+import fs from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../server/clock.ts';
+import cases from '../../web/src/lib/i18n/locales/cases.de.json' with { type: 'json' };
 import de from '../../web/src/lib/i18n/locales/de.json' with { type: 'json' };
 import { newUser, type TestUser } from '../support/accounts.ts';
 import { launchBrowser } from '../support/browser.ts';
@@ -31,7 +33,10 @@ describe('errors and exports in German', () => {
   });
 
   async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 900 },
+      acceptDownloads: true,
+    });
     return context.newPage();
   }
 
@@ -79,35 +84,58 @@ describe('errors and exports in German', () => {
     await signIn(page, counsellor);
     await page.goto(`${server.baseUrl}/cases/new`);
     await page.getByTestId('case-create').click();
-    await expect.poll(textOf(page, '#person-pseudonym-error'), POLL).not.toBe('');
+    await expect.poll(textOf(page, '#person-pseudonym-error'), POLL).toBe(cases.cases.required);
     expect(await textOf(page, '#person-pseudonym-error')()).not.toMatch(ENGLISH);
+    expect(await page.locator('#person-pseudonym').getAttribute('aria-invalid')).toBe('true');
 
     await page.locator('#person-pseudonym').fill('Reiher Morgengrau');
     await page.getByTestId('case-create').click();
     await page.waitForURL((url) => /\/cases\/[0-9a-f-]{36}/.test(url.pathname), POLL);
-    const body = page.locator('textarea[id$="-body"]').first();
+    // The note form is on the notes tab of the new case.
+    await page.getByTestId('tab-notes').click();
+    const body = page.getByTestId('note-body');
     await body.waitFor(POLL);
     expect(await body.getAttribute('maxlength')).toBe('20000');
+    // Far from the limit the counter is silent; near it, it counts in German.
+    await body.fill('x'.repeat(1_000));
+    expect(await textOf(page, '#note-body-count')()).toBe('');
     await body.fill('x'.repeat(19_000));
-    await expect
-      .poll(() => page.locator('.character-count').first().textContent(), POLL)
-      .toContain('19.000 von 20.000 Zeichen');
+    // German groups the thousands of a five-digit number ("20.000", not "20000").
+    await expect.poll(textOf(page, '#note-body-count'), POLL).toBe('19.000 von 20.000 Zeichen');
     await page.context().close();
   });
 
   it('the statistics CSV has the BOM, semicolons and German headers', async () => {
     const page = await newPage();
     await signIn(page, lead);
-    const bytes = await page.evaluate(async () => {
-      const response = await fetch('/api/stats/export.csv?table=incidents_by_offence');
-      return [...new Uint8Array(await response.arrayBuffer())];
-    });
-    const file = Buffer.from(bytes);
+    // The file a team lead downloads from the statistics page (the year view it opens on).
+    await page.goto(`${server.baseUrl}/stats`);
+    const button = page.locator('[data-testid=stats-export][data-table=incidents_by_offence]');
+    await button.waitFor(POLL);
+    const download = page.waitForEvent('download');
+    await button.click();
+    const downloaded = await download;
+    const year = new Date().getFullYear();
+    expect(downloaded.suggestedFilename()).toBe(`statistics-incidents_by_offence-year-${year}.csv`);
+    const file = await fs.readFile((await downloaded.path())!);
     expect([...file.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parse(file.toString('utf8'), { bom: true, delimiter: ';' }) as string[][];
-    expect(rows[0]![0]).toBe('Tatbestand');
-    expect(rows[0]!.slice(-2)).toEqual(['Summe', 'Code']);
+    expect(rows[0]).toEqual([
+      'Tatbestand',
+      ...[4, 3, 2, 1, 0].map((back) => String(year - back)),
+      'Summe',
+      'Code',
+    ]);
+    expect(rows.every((row) => row.length === 8)).toBe(true);
+    // Rows named in words, their codes last; the totals row has no code.
+    expect(rows.find((row) => row.at(-1) === 'arson')?.[0]).toBe('Brandstiftung');
     expect(rows.at(-1)![0]).toBe('Summe');
+    expect(rows.at(-1)!.at(-1)).toBe('');
+    const labels = rows.slice(1, -1).map((row) => row[0]!);
+    expect(labels.length).toBeGreaterThan(1);
+    expect(
+      labels.filter((label) => label === '' || /_/.test(label) || ENGLISH.test(label)),
+    ).toEqual([]);
     await page.context().close();
   });
 });

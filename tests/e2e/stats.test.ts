@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import { AxeBuilder } from '@axe-core/playwright';
+import { parse } from 'csv-parse/sync';
 import { generate } from 'otplib';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../server/clock.ts';
 import { withClient } from '../../server/database/pg-client.ts';
@@ -14,6 +15,7 @@ import { testClock } from '../support/test-clock.ts';
 // statistics, switches period and breakdowns, reads charts and tables, exports a table as CSV
 // and opens the printable annual report. Three arson attacks in March are a category of three:
 // no page, chart caption or CSV may show a count from 1 to 4 for them — or anywhere else.
+// Every hidden cell shows the same neutral mark "•" on screen and the same word in a file.
 describe('team lead statistics in the browser', () => {
   let server: E2eServer;
   let browser: Browser;
@@ -23,6 +25,13 @@ describe('team lead statistics in the browser', () => {
   const POLL = { timeout: 10_000 };
   const YEAR = new Date().getFullYear();
   const SMALL_COUNT = /^[1-4]$/;
+  /** A hidden cell as read: the mark, and what it says to screen readers. */
+  const HIDDEN = '• ausgeblendet: weniger als 5 oder zum Schutz anderer Felder';
+  const HIDDEN_EN = '• hidden: fewer than 5, or hidden to protect other cells';
+  /** The month headings of this year, as the German page and the German file write them. */
+  const MONTHS_DE = Array.from({ length: 12 }, (_unused, month) =>
+    new Date(YEAR, month, 1).toLocaleDateString('de', { month: 'short', year: 'numeric' }),
+  );
 
   /** A BackUp counsellor's API session (a clock of its own, set to now, like the audit e2e). */
   async function newCounsellor() {
@@ -133,12 +142,23 @@ describe('team lead statistics in the browser', () => {
       .allTextContents()
       .then((cells) => cells.slice(1).map((cell) => cell.trim()));
 
-  /** No count from 1 to 4 anywhere in the figures; at least one count of 5 or more is shown. */
-  async function expectOnlySafeCounts() {
+  /**
+   * No count from 1 to 4 anywhere in the figures, every cell a count or the hidden mark, and at
+   * least one count of 5 or more shown.
+   */
+  async function expectOnlySafeCounts(hidden = HIDDEN) {
     const cells = await figureCells();
     expect(cells.length).toBeGreaterThan(0);
     expect(cells.filter((text) => SMALL_COUNT.test(text ?? ''))).toEqual([]);
+    expect(cells.filter((text) => text !== hidden && !/^\d+$/.test(text ?? ''))).toEqual([]);
     expect(cells.some((text) => Number(text) >= 5)).toBe(true);
+  }
+
+  /** A downloaded statistics file, read back as CSV: BOM first, then `;`-separated rows. */
+  async function csvRows(file: Download) {
+    const bytes = await fs.readFile((await file.path())!);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    return parse(bytes.toString('utf8'), { bom: true, delimiter: ';' }) as string[][];
   }
 
   /** Every chart has drawn something (Chart.js paints the canvas; an empty one is blank). */
@@ -184,24 +204,25 @@ describe('team lead statistics in the browser', () => {
     // Months of this year, with the offence table labelled in German.
     await expect
       .poll(() => columnsOf('incidents_by_offence'), POLL)
-      .toEqual([
-        ...Array.from({ length: 12 }, (_unused, month) =>
-          new Date(YEAR, month, 1).toLocaleDateString('de', { month: 'short', year: 'numeric' }),
-        ),
-        'Summe',
-      ]);
+      .toEqual([...MONTHS_DE, 'Summe']);
     const arson = await rowOf('incidents_by_offence', 'Brandstiftung');
     expect(arson).toHaveLength(13);
-    // March and the year's total are "< 5", never the 3; no other month has any.
-    expect(arson[2]).toBe('< 5 weniger als 5 oder zum Schutz ausgeblendet');
-    expect(arson[12]).toBe('< 5 weniger als 5 oder zum Schutz ausgeblendet');
-    expect(arson.filter((cell) => cell !== '0' && !cell.startsWith('< 5'))).toEqual([]);
+    // March and the year's total are hidden, never the 3; no other month has any.
+    expect(arson[2]).toBe(HIDDEN);
+    expect(arson[12]).toBe(HIDDEN);
+    expect(arson.filter((cell) => cell !== '0' && cell !== HIDDEN)).toEqual([]);
+    // What hidden cells show on screen is the mark alone; the words are for screen readers.
+    const marks = await page
+      .locator('[data-testid=stats-table] td.suppressed > span[aria-hidden=true]')
+      .allTextContents();
+    expect(marks.length).toBeGreaterThanOrEqual(2);
+    expect(marks.filter((mark) => mark.trim() !== '•')).toEqual([]);
 
     await expectOnlySafeCounts();
     await expectChartsDrawn();
-    // The explanation of "< 5", and a hidden cell says so to screen readers too.
-    expect(await page.getByTestId('stats-suppression-note').innerText()).toContain(
-      'Anzahlen von 1 bis 4 werden nie gezeigt',
+    // The explanation of the mark, and a hidden cell says so to screen readers too.
+    expect(await page.getByTestId('stats-suppression-note').innerText()).toMatch(
+      /^• steht für eine ausgeblendete Zahl: Anzahlen von 1 bis 4 werden nie gezeigt, /,
     );
     // Workload: the counsellor's open cases, counts only.
     await page.getByTestId('workload-row').first().waitFor(POLL);
@@ -215,7 +236,7 @@ describe('team lead statistics in the browser', () => {
     await expect
       .poll(() => columnsOf('incidents_by_offence'), POLL)
       .toEqual([1, 2, 3, 4].map((quarter) => `${quarter}. Quartal ${YEAR}`).concat('Summe'));
-    expect((await rowOf('incidents_by_offence', 'Brandstiftung'))[0]).toMatch(/^< 5 /);
+    expect((await rowOf('incidents_by_offence', 'Brandstiftung'))[0]).toBe(HIDDEN);
     await expectOnlySafeCounts();
     await expectChartsDrawn();
 
@@ -224,7 +245,7 @@ describe('team lead statistics in the browser', () => {
     await expect
       .poll(() => columnsOf('incidents_by_offence'), POLL)
       .toEqual([4, 3, 2, 1, 0].map((back) => String(YEAR - back)).concat('Summe'));
-    expect((await rowOf('incidents_by_offence', 'Brandstiftung'))[4]).toMatch(/^< 5 /);
+    expect((await rowOf('incidents_by_offence', 'Brandstiftung'))[4]).toBe(HIDDEN);
     await expectOnlySafeCounts();
     await expectChartsDrawn();
 
@@ -273,32 +294,32 @@ describe('team lead statistics in the browser', () => {
     const download = page.waitForEvent('download');
     await page.locator('[data-testid=stats-export][data-table=incidents_by_offence]').click();
     const file = await download;
-    expect(file.suggestedFilename()).toMatch(/^statistics-incidents_by_offence-month.*\.csv$/);
-    const csv = await fs.readFile((await file.path())!, 'utf8');
-    const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe(
-      [
-        'offenceType',
-        ...Array.from({ length: 12 }, (_u, m) => `${YEAR}-${String(m + 1).padStart(2, '0')}`),
-        'total',
-      ].join(','),
-    );
-    const arson = lines.find((line) => line.startsWith('arson,'))!.split(',');
-    expect(arson[3]).toBe('<5');
-    expect(arson[13]).toBe('<5');
-    // No field of the file is a count from 1 to 4.
-    const fields = lines.slice(1).flatMap((line) => line.split(',').slice(1));
+    const filename = `statistics-incidents_by_offence-month-${YEAR}.csv`;
+    expect(file.suggestedFilename()).toBe(filename);
+    // For German office software: BOM, `;`, headers and rows in words, the codes last.
+    const rows = await csvRows(file);
+    expect(rows[0]).toEqual(['Tatbestand', ...MONTHS_DE, 'Summe', 'Code']);
+    expect(rows.every((row) => row.length === 15)).toBe(true);
+    const arson = rows.find((row) => row.at(-1) === 'arson')!;
+    expect(arson[0]).toBe('Brandstiftung');
+    expect(arson[3]).toBe('verborgen');
+    expect(arson[13]).toBe('verborgen');
+    expect(rows.at(-1)![0]).toBe('Summe');
+    expect(rows.at(-1)!.at(-1)).toBe('');
+    // No field of the file is a count from 1 to 4; every one is a count or the hidden word.
+    const fields = rows.slice(1).flatMap((row) => row.slice(1, -1));
     expect(fields.filter((field) => SMALL_COUNT.test(field))).toEqual([]);
-    // The file says what the table says, cell by cell ("< 5" there is "<5" here).
+    expect(fields.filter((field) => field !== 'verborgen' && !/^\d+$/.test(field))).toEqual([]);
+    // The file says what the table says, cell by cell ("•" there is "verborgen" here).
     const shown = await rowOf('incidents_by_offence', 'Brandstiftung');
-    expect(shown.map((cell) => (cell.startsWith('< 5') ? '<5' : cell))).toEqual(arson.slice(1));
+    expect(shown.map((cell) => (cell === HIDDEN ? 'verborgen' : cell))).toEqual(arson.slice(1, -1));
     const status = page
       .getByTestId('stats-section')
       .filter({ has: page.locator('[data-table=incidents_by_offence]') })
       .getByTestId('stats-export-status');
     await expect
       .poll(() => status.innerText(), POLL)
-      .toMatch(/^Die Datei statistics-incidents_by_offence.*\.csv wurde heruntergeladen\.$/);
+      .toBe(`Die Datei ${filename} wurde heruntergeladen.`);
 
     // The export, like every view before it, is in the access log as the team lead's action.
     const events = await withClient(server.database.superuserUrl, async (client) => {
@@ -319,10 +340,32 @@ describe('team lead statistics in the browser', () => {
   it('speaks English when asked', async () => {
     await page.getByTestId('language-switch').selectOption('en');
     await expect.poll(titleOf, POLL).toBe('Statistics');
-    expect(await rowOf('incidents_by_offence', 'Arson')).toHaveLength(13);
+    const arson = await rowOf('incidents_by_offence', 'Arson');
+    expect(arson).toHaveLength(13);
+    expect(arson[2]).toBe(HIDDEN_EN);
+    await expectOnlySafeCounts(HIDDEN_EN);
     expect(await page.getByTestId('stats-granularity-quarter').locator('..').innerText()).toMatch(
       /^\s*Quarters\s*$/,
     );
+    // The file in English too: the same shape, every hidden cell "suppressed".
+    const download = page.waitForEvent('download');
+    await page.locator('[data-testid=stats-export][data-table=incidents_by_offence]').click();
+    const rows = await csvRows(await download);
+    expect(rows[0]).toEqual([
+      'Offence',
+      ...Array.from({ length: 12 }, (_unused, month) =>
+        new Date(YEAR, month, 1).toLocaleDateString('en', { month: 'short', year: 'numeric' }),
+      ),
+      'Total',
+      'Code',
+    ]);
+    const arsonRow = rows.find((row) => row.at(-1) === 'arson')!;
+    expect(arsonRow[0]).toBe('Arson');
+    expect(arsonRow.slice(1, -1)).toEqual(
+      arson.map((cell) => (cell === HIDDEN_EN ? 'suppressed' : cell)),
+    );
+    const fields = rows.slice(1).flatMap((row) => row.slice(1, -1));
+    expect(fields.filter((field) => field !== 'suppressed' && !/^\d+$/.test(field))).toEqual([]);
     await page.getByTestId('language-switch').selectOption('de');
     await expect.poll(titleOf, POLL).toBe('Statistik');
   });
@@ -346,6 +389,16 @@ describe('team lead statistics in the browser', () => {
     await menuEntry.click();
     await page.getByTestId('erasure-form').waitFor(POLL);
     await expectNoSeriousViolations();
+    // The number is typed twice: a slip in one of them stops before anything is asked.
+    await page.getByLabel('Fallnummer', { exact: true }).fill(doomed.caseNumber);
+    await page.getByLabel('Fallnummer wiederholen').fill(held.caseNumber);
+    await page.getByLabel('Rechtsgrund').selectOption('art17_request');
+    await page.getByTestId('erasure-review').click();
+    await expect
+      .poll(() => page.locator('#erasure-case-number-again-error').textContent(), POLL)
+      .toBe('Die beiden Fallnummern stimmen nicht überein.');
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
+
     const erase = async (caseNumber: string) => {
       await page.getByLabel('Fallnummer', { exact: true }).fill(caseNumber.toLowerCase());
       await page.getByLabel('Fallnummer wiederholen').fill(caseNumber);
@@ -387,14 +440,8 @@ describe('team lead statistics in the browser', () => {
     expect(await page.getByTestId('stats-chart').count()).toBe(0);
 
     // Each row carries its category code, for merging with a partner service's figures.
-    const arson = await page
-      .locator('[data-testid=stats-table][data-table=incidents_by_offence] tbody tr')
-      .filter({ hasText: 'Brandstiftung' })
-      .locator('td')
-      .allTextContents();
-    expect(arson[0]).toBe('arson');
-    expect(arson.slice(1).filter((cell) => SMALL_COUNT.test(cell.trim()))).toEqual([]);
-    expect(arson[1]).toMatch(/^< 5/);
+    const arson = await rowOf('incidents_by_offence', 'Brandstiftung');
+    expect(arson).toEqual(['arson', HIDDEN, '0', '0', '0', HIDDEN]);
     await expectOnlySafeCounts();
     await expectNoSeriousViolations();
 
@@ -403,11 +450,22 @@ describe('team lead statistics in the browser', () => {
     await page.locator('[data-testid=stats-export][data-table=incidents_by_offence]').click();
     const file = await download;
     expect(file.suggestedFilename()).toBe(`statistics-incidents_by_offence-quarter-${YEAR}.csv`);
-    const csv = await fs.readFile((await file.path())!, 'utf8');
-    expect(csv.split('\r\n')[0]).toBe(
-      `offenceType,${YEAR}-Q1,${YEAR}-Q2,${YEAR}-Q3,${YEAR}-Q4,total`,
-    );
-    expect(csv).toMatch(/^arson,<5,0,0,0,<5$/m);
+    const rows = await csvRows(file);
+    expect(rows[0]).toEqual([
+      'Tatbestand',
+      ...[1, 2, 3, 4].map((quarter) => `${quarter}. Quartal ${YEAR}`),
+      'Summe',
+      'Code',
+    ]);
+    expect(rows.find((row) => row.at(-1) === 'arson')).toEqual([
+      'Brandstiftung',
+      'verborgen',
+      '0',
+      '0',
+      '0',
+      'verborgen',
+      'arson',
+    ]);
 
     // On paper: the report without the app's header and controls.
     await page.emulateMedia({ media: 'print' });
