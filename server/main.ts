@@ -52,10 +52,12 @@ try {
     await (await sealer)?.stop();
     await database?.close();
   });
-  await app.listen({ host: config.http.host, port: config.http.port });
   const baseUrl = `http://${config.http.host}:${config.http.port}`;
-  logger.info(`casework is ready at ${baseUrl}`);
+  // Before listening: a stop signal that arrives once the server answers must not find this
+  // query in flight on a closing pool (that ended a clean stop with exit code 1).
   const setupLink = await app.services.firstAdmin.setupLink(baseUrl);
+  await app.listen({ host: config.http.host, port: config.http.port });
+  logger.info(`casework is ready at ${baseUrl}`);
   if (setupLink) {
     // For the person at the terminal, not the log stream: a plain line that is easy to copy.
     process.stdout.write(
