@@ -12,7 +12,7 @@ function describe(item: DueItem): string {
   return `${item.service.padEnd(8)} ${what.padEnd(16)} due since ${item.dueSince}  rule ${item.rule}${hold}`;
 }
 
-/** `npx casework retention run [--dry-run]` (issue 8): what is due, and erasing it. */
+/** `npx casework retention run [--dry-run]`: what is due, and erasing it. */
 export function retentionCommands(): Command {
   const retention = new Command('retention').description(
     'retention periods: list and erase what is due (SECURITY.md, Erasure and retention)',

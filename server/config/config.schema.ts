@@ -115,7 +115,7 @@ export interface Config {
   stats: { minCellSize: number };
 }
 
-/** How long records are kept (issue 8); see SECURITY.md, Erasure and retention. */
+/** How long records are kept; see SECURITY.md, Erasure and retention. */
 export interface RetentionPolicy {
   closedCaseYears: { backup: number; comeback: number };
   appointmentMonths: number;

@@ -7,7 +7,7 @@ import { Nullable, StaffRef, Text } from './case-work.schema.ts';
 import { PhaseChangeView, RiskAssessmentView } from './comeback.schema.ts';
 import { ExitPhase, RiskLevel } from '../generated/prisma/enums.ts';
 
-// Data lifecycle (issue 8): legal holds, erasure by crypto-shredding, subject-access export.
+// Data lifecycle: legal holds, erasure by crypto-shredding, subject-access export.
 
 export const LegalHoldBody = Type.Object(
   { reason: Text(1_000, 'Why the case must not be erased (proceedings, a request, …)') },

@@ -84,7 +84,7 @@ export interface CaseHeader {
   closedOn: string | null;
   exitPhase: ExitPhase | null;
   riskLevel: RiskLevel | null;
-  /** Who the case is assigned to: a colleague opening it must give a reason (issue 6). */
+  /** Who the case is assigned to: a colleague opening it must give a reason. */
   assignedCounsellorId: string;
   coCounsellorId: string | null;
   /** When the server created the row: the bound for back-dating the case's days. */

@@ -65,7 +65,7 @@ interface HoldRow {
 }
 
 /**
- * Legal holds, retention candidates and erasure (issue 8). Every method runs on a
+ * Legal holds, retention candidates and erasure. Every method runs on a
  * service-scoped client: row-level security shows only the service's rows, and erasure
  * (a database function with the owner's rights) is bound to that scope too.
  */

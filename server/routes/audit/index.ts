@@ -17,7 +17,7 @@ import { EmptyBody, errorResponses } from '../../schemas/common.schema.ts';
 const AUDITOR = { access: ['auditor'], audit: 'event' } as const;
 const CHECKPOINT_RATE_LIMIT = { max: 3, timeWindow: '1 minute' } as const;
 
-/** The auditor's workspace (API.md /api/audit…). Auditors never see case content. */
+/** The auditor's workspace (docs/api.md /api/audit…). Auditors never see case content. */
 export default async function auditRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>();
   const { accessLog } = app.services;

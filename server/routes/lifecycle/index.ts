@@ -19,7 +19,7 @@ const TEAM_LEADS_ONLY = { access: ['team_lead'], audit: 'event' } as const;
 const COUNSELLORS_AND_TEAM_LEADS = { access: ['counsellor', 'team_lead'], audit: 'event' } as const;
 const AUDITORS_ONLY = { access: ['auditor'], audit: 'event' } as const;
 
-/** Legal holds, erasure on request and the subject-access export (issue 8). */
+/** Legal holds, erasure on request and the subject-access export. */
 export default async function lifecycleRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>();
   const { lifecycle } = app.lifecycle;

@@ -283,7 +283,7 @@ export function createCaseService(deps: {
 
     /**
      * Opening a case not assigned to the reader (nor as co-counsellor) needs a short reason,
-     * which the access log keeps, encrypted under the case key, for the auditors (issue 6).
+     * which the access log keeps, encrypted under the case key, for the auditors.
      * The rule is checked before anything of the case is decrypted.
      */
     async get(context: RequestContext, id: string): Promise<CaseView> {

@@ -83,7 +83,7 @@ function holdView(hold: LegalHoldRecord | null): LegalHoldView {
 }
 
 /**
- * Legal holds, erasure on request and the subject-access export (issue 8). Every call is
+ * Legal holds, erasure on request and the subject-access export. Every call is
  * scoped to the actor's service; another service's case answers 404 like a missing one.
  */
 export function createLifecycleService(deps: {

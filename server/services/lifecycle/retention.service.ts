@@ -52,7 +52,7 @@ export function monthsBefore(at: Date, months: number): Date {
 }
 
 /**
- * Retention (issue 8): closed cases are erased a configured number of years after closing
+ * Retention: closed cases are erased a configured number of years after closing
  * (per service), appointments that belong to no case some months after they ended. A case
  * on legal hold is listed but kept. Used by the daily sweep inside the server and by
  * `casework retention run`. Every erasure is its own transaction with its access-log event.
