@@ -230,6 +230,12 @@ describe('raw SQL as the request login', () => {
     }
   });
 
+  it('cannot make an appointment forget the cases it was detached from', async () => {
+    await expect(
+      asRequest('backup', (c) => c.query(`UPDATE appointments SET detached_from_case_ids = '{}'`)),
+    ).rejects.toThrow(/permission denied/);
+  });
+
   it('reads no case of the other service within its own scope', async () => {
     const seen = await asRequest('backup', (client) =>
       client.query('SELECT id FROM cases WHERE id = $1', [claraCase.id]),
