@@ -9,7 +9,7 @@ import pino from 'pino';
 import { initCrypto } from '../../crypto/index.ts';
 import { systemClock } from '../clock.ts';
 import { loadSealerConfig } from '../config/sealer-config.ts';
-import { createDatabase } from '../database/prisma-client.ts';
+import { closeDatabase, createDatabase } from '../database/prisma-client.ts';
 import { createAuditRepository } from '../repositories/audit.repository.ts';
 import { createCheckpointRepository } from '../repositories/checkpoint.repository.ts';
 import { CHECKPOINT_CHANNEL } from './checkpoint-channel.ts';
@@ -55,7 +55,7 @@ try {
     clearInterval(timer);
     await running;
     await listener.end().catch(() => undefined);
-    await db.$disconnect();
+    await closeDatabase(db);
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());

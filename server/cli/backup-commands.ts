@@ -15,7 +15,7 @@ import {
 } from '../database/database-roles.ts';
 import { startEmbeddedPostgres } from '../database/embedded-postgres.ts';
 import { withClient } from '../database/pg-client.ts';
-import { createDatabase } from '../database/prisma-client.ts';
+import { closeDatabase, createDatabase } from '../database/prisma-client.ts';
 import { createFieldCrypto } from '../keys/field-crypto.ts';
 import { createKeyring } from '../keys/keyring.ts';
 import { createRestoredSampleRepository } from '../repositories/backup/restored-sample.repository.ts';
@@ -78,7 +78,7 @@ export function restoredChecks(
           ? { ok: true, checked: report.checked }
           : { ok: false, checked: report.checked, reason: report.reason };
       },
-      close: () => db.$disconnect(),
+      close: () => closeDatabase(db),
     };
   };
 }

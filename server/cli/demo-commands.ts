@@ -5,7 +5,7 @@ import { buildApp } from '../app.ts';
 import { systemClock } from '../clock.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { openDatabase } from '../database/open-database.ts';
-import { createDatabase } from '../database/prisma-client.ts';
+import { closeDatabase, createDatabase } from '../database/prisma-client.ts';
 import { createInstallationRepository } from '../repositories/installation.repository.ts';
 import {
   createDemoSeedService,
@@ -42,7 +42,7 @@ async function withDemoSeed<T>(work: (demo: DemoSeedService) => Promise<T>): Pro
     );
   } finally {
     await app?.close();
-    await db.$disconnect();
+    await closeDatabase(db);
     await database.close();
   }
 }

@@ -4,7 +4,7 @@ import { systemClock } from '../clock.ts';
 import type { Config } from '../config/config.schema.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { openDatabase } from '../database/open-database.ts';
-import { createDatabase, type Database } from '../database/prisma-client.ts';
+import { closeDatabase, createDatabase, type Database } from '../database/prisma-client.ts';
 import { startEmbeddedDatabase } from '../database/embedded-setup.ts';
 import { loadMasterKey } from '../keys/master-key.ts';
 import { createAuditRepository } from '../repositories/audit.repository.ts';
@@ -64,7 +64,7 @@ export async function withMaintenance<T>(
       ownerDb: () => (ownerDb ??= open(database.migrationUrl)),
     });
   } finally {
-    for (const db of clients) await db.$disconnect();
+    for (const db of clients) await closeDatabase(db);
     await database.close();
     masterKey.fill(0);
   }

@@ -1,5 +1,6 @@
 import { redactUrlPassword } from '../config/load-config.ts';
 import { ConfigError } from '../config/load-config.ts';
+import { SERVICE_LOGIN_ROLES, serviceLoginUrl, type CounsellingService } from './database-roles.ts';
 import { withClient } from './pg-client.ts';
 
 /** Fails with one line naming the setting when the database does not answer. */
@@ -9,6 +10,23 @@ export async function checkDatabaseAnswers(url: string, setting: string): Promis
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ConfigError(`${setting} (${redactUrlPassword(url)}) does not answer: ${reason}`);
+  }
+}
+
+/**
+ * Checks the system login and, derived from it, each counselling service's login: each must
+ * answer and pass `checkRequestRole`, so that one misconfigured login cannot undo the
+ * separation the others keep.
+ */
+export async function checkRequestLogins(url: string, setting: string): Promise<void> {
+  await checkRequestRole(url, setting);
+  for (const service of Object.keys(SERVICE_LOGIN_ROLES) as CounsellingService[]) {
+    const serviceUrl = serviceLoginUrl(url, service);
+    await checkDatabaseAnswers(
+      serviceUrl,
+      `${setting} for ${service} (the login ${SERVICE_LOGIN_ROLES[service]}, with the same password)`,
+    );
+    await checkRequestRole(serviceUrl, `${setting} for ${service}`);
   }
 }
 

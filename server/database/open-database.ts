@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.schema.ts';
-import { checkDatabaseAnswers, checkRequestRole } from './check-database.ts';
+import { checkDatabaseAnswers, checkRequestLogins } from './check-database.ts';
 import { startEmbeddedDatabase } from './embedded-setup.ts';
 import { applyMigrations } from './migrate.ts';
 
@@ -49,7 +49,7 @@ export async function openDatabase(
   }
   try {
     await applyMigrations(opened.migrationUrl, { log: options.log });
-    await checkRequestRole(
+    await checkRequestLogins(
       opened.url,
       config.database.url ? 'DATABASE_URL' : 'the embedded database',
     );

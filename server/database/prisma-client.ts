@@ -1,16 +1,64 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { OWNER_ROLE, serviceLoginUrl, type CounsellingService } from './database-roles.ts';
 
 export type Database = PrismaClient;
 
 /**
+ * The pools a request client reaches a counselling service's rows through (one login each, see
+ * database-roles.ts), opened on first use. Kept beside the client rather than on it so every
+ * repository keeps taking the plain Prisma client for system work; `inServiceScope` and
+ * `closeDatabase` are the only readers.
+ */
+const servicePools = new WeakMap<Database, ServicePools>();
+
+interface ServicePools {
+  open(service: CounsellingService): Database;
+  close(): Promise<void>;
+}
+
+/**
  * The Prisma client for requests: engine-free, through the pg driver adapter, with a bounded
- * pool. Only repositories (server/repositories) may use what this returns.
+ * pool. Only repositories (server/repositories) may use what this returns. Given the system
+ * login's URL, a counselling service's rows are read through that service's own login
+ * (`inServiceScope`); given the owner's URL (maintenance), through the owner's setting.
  */
 export function createDatabase(options: { url: string; poolMax: number }): Database {
+  const db = prismaClient(options.url, options.poolMax);
+  if (new URL(options.url).username !== OWNER_ROLE) {
+    const opened = new Map<CounsellingService, Database>();
+    servicePools.set(db, {
+      open(service) {
+        let client = opened.get(service);
+        if (!client) {
+          client = prismaClient(serviceLoginUrl(options.url, service), options.poolMax);
+          opened.set(service, client);
+        }
+        return client;
+      },
+      async close() {
+        await Promise.all([...opened.values()].map((client) => client.$disconnect()));
+        opened.clear();
+      },
+    });
+  }
+  return db;
+}
+
+/** The client whose login sees `service`'s rows; undefined for an owner client. */
+export function serviceClient(db: Database, service: CounsellingService): Database | undefined {
+  return servicePools.get(db)?.open(service);
+}
+
+/** Closes the client and the service pools opened beside it. */
+export async function closeDatabase(db: Database): Promise<void> {
+  await Promise.all([db.$disconnect(), servicePools.get(db)?.close()]);
+}
+
+function prismaClient(url: string, poolMax: number): Database {
   const adapter = new PrismaPg({
-    connectionString: options.url,
-    max: options.poolMax,
+    connectionString: url,
+    max: poolMax,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     // A statement that runs this long is a bug or an attack; fail it rather than hold a slot.

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/config.schema.ts';
-import { createDatabase } from '../database/prisma-client.ts';
+import { closeDatabase, createDatabase } from '../database/prisma-client.ts';
 import { loggableError } from '../logging.ts';
 import { KEY_SCOPES } from '../../crypto/index.ts';
 import { createFieldCrypto } from '../keys/field-crypto.ts';
@@ -81,7 +81,7 @@ export const appContextPlugin = fp(
     const { config, clock } = options;
     const db = createDatabase({ url: options.databaseUrl, poolMax: config.database.poolMax });
     app.addHook('onClose', async () => {
-      await db.$disconnect();
+      await closeDatabase(db);
     });
 
     const keyring = createKeyring(options.masterKey, createKeyRepository(db));

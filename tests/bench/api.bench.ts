@@ -11,7 +11,7 @@ import autocannon from 'autocannon';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config/load-config.ts';
 import { withClient } from '../../server/database/pg-client.ts';
-import { createDatabase } from '../../server/database/prisma-client.ts';
+import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
 import { inServiceScope } from '../../server/database/service-scope.ts';
 import type { ServiceCode } from '../../server/generated/prisma/enums.ts';
 import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
@@ -228,7 +228,7 @@ try {
       }
     });
   }
-  await db.$disconnect();
+  await closeDatabase(db);
   await withClient(bench.ownerUrl, (client) => client.query('ANALYZE'));
   const counts = await withClient(bench.superuserUrl, (client) =>
     client.query(`SELECT service, count(*)::int AS n FROM cases GROUP BY service ORDER BY service`),

@@ -10,7 +10,7 @@ import {
 import { ACCESS_LOG_ORIGIN, verifyAccessLog } from '../../server/audit/access-log-verifier.ts';
 import { chainedContent, type AuditRow } from '../../server/audit/audit-event-record.ts';
 import { withClient } from '../../server/database/pg-client.ts';
-import { createDatabase } from '../../server/database/prisma-client.ts';
+import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
 import { systemClock } from '../../server/clock.ts';
 import { createAuditRepository } from '../../server/repositories/audit.repository.ts';
 import { createCheckpointRepository } from '../../server/repositories/checkpoint.repository.ts';
@@ -96,7 +96,7 @@ export async function measureVerification(
     signer,
   );
   const verifySeconds = (performance.now() - started) / 1000;
-  await db.$disconnect();
+  await closeDatabase(db);
   if (!report.ok) throw new Error(`the benchmark's own log did not verify: ${report.reason}`);
   return { count, fillSeconds, verifySeconds, publicKey: formatVerifierKey(signer) };
 }

@@ -15,7 +15,7 @@ import { restoredChecks } from '../../server/cli/backup-commands.ts';
 import { systemClock } from '../../server/clock.ts';
 import { createAuditLog } from '../../server/services/audit-log.ts';
 import { withClient } from '../../server/database/pg-client.ts';
-import { createDatabase } from '../../server/database/prisma-client.ts';
+import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
 import { inServiceScope } from '../../server/database/service-scope.ts';
 import type { ServiceCode } from '../../server/generated/prisma/enums.ts';
 import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
@@ -138,7 +138,7 @@ try {
   const rewrapped = rotated.reduce((sum, r) => sum + r.rewrapped, 0);
   const reindexed = rotated.reduce((sum, r) => sum + r.reindexed, 0);
   log(`rotated both services in ${rotationSeconds.toFixed(1)} s`);
-  await ownerDb.$disconnect();
+  await closeDatabase(ownerDb);
 
   const backups = createBackupService({ masterKey, clock: systemClock, audit });
   const file = path.join(scratch, 'bench.backup');
@@ -168,7 +168,7 @@ try {
     restoredChecks(masterKey, publicKeyFile),
   );
   const verifySeconds = seconds(verifyStarted);
-  await db.$disconnect();
+  await closeDatabase(db);
   if (!report.ok) throw new Error(`verify failed: ${JSON.stringify(report)}`);
 
   const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

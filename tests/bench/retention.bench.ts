@@ -11,7 +11,7 @@
  */
 import { systemClock } from '../../server/clock.ts';
 import { withClient } from '../../server/database/pg-client.ts';
-import { createDatabase } from '../../server/database/prisma-client.ts';
+import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
 import { inServiceScope } from '../../server/database/service-scope.ts';
 import type { ServiceCode } from '../../server/generated/prisma/enums.ts';
 import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
@@ -127,7 +127,7 @@ try {
               (SELECT count(*)::int FROM data_keys WHERE owner_type = 'case' AND wrapped_key IS NULL) AS keys`,
     ),
   );
-  await db.$disconnect();
+  await closeDatabase(db);
 
   console.log(`cases seeded:           ${CASES} (2 notes each) in ${seedSeconds.toFixed(1)} s`);
   console.log(

@@ -11,7 +11,7 @@
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config/load-config.ts';
 import { withClient } from '../../server/database/pg-client.ts';
-import { createDatabase } from '../../server/database/prisma-client.ts';
+import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
 import { inServiceScope } from '../../server/database/service-scope.ts';
 import {
   AccompanimentKind,
@@ -256,7 +256,7 @@ try {
       }
     });
   }
-  await db.$disconnect();
+  await closeDatabase(db);
   await withClient(bench.ownerUrl, (client) => client.query('ANALYZE'));
   const counted = await withClient(bench.superuserUrl, (client) =>
     client.query(

@@ -9,6 +9,7 @@ import {
   type TestUser,
 } from '../support/accounts.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { serviceLoginUrl } from '../../server/database/database-roles.ts';
 
 const STRONG = 'Leuchtturm Brezel Gewitter Akkordeon';
 const SYSTEM = { actor: null, clientAddress: null, requestId: 'test' };
@@ -302,7 +303,7 @@ describe('row-level security on service-owned tables', () => {
   it('lets a transaction for BackUp neither read, change nor delete ComeBack rows', async () => {
     // Each statement in a transaction of its own: a refused statement aborts its transaction.
     const asBackup = (sql: string) =>
-      withClient(t.database.appUrl, async (client) => {
+      withClient(serviceLoginUrl(t.database.appUrl, 'backup'), async (client) => {
         await client.query('BEGIN');
         try {
           await client.query(`SELECT set_config('casework.service', 'backup', true)`);

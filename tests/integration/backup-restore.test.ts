@@ -9,7 +9,7 @@ import { formatVerifierKey, generateCheckpointSigner, initCrypto } from '../../c
 import { restoredChecks } from '../../server/cli/backup-commands.ts';
 import { systemClock } from '../../server/clock.ts';
 import { withClient } from '../../server/database/pg-client.ts';
-import { createDatabase } from '../../server/database/prisma-client.ts';
+import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
 import { inServiceScope } from '../../server/database/service-scope.ts';
 import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
 import { createKeyring } from '../../server/keys/keyring.ts';
@@ -190,7 +190,7 @@ describe('backup restore', () => {
         expect(found?.sealed).toMatchObject({ pseudonym: c.pseudonym, realName: c.name });
       }
     } finally {
-      await db.$disconnect();
+      await closeDatabase(db);
     }
     const checks = await restoredChecks(MASTER_KEY, publicKeyFile)(target.appUrl);
     try {

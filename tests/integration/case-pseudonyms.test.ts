@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blindIndex, initCrypto } from '../../crypto/index.ts';
 import { systemClock } from '../../server/clock.ts';
 import { withClient } from '../../server/database/pg-client.ts';
-import { createDatabase, type Database } from '../../server/database/prisma-client.ts';
+import {
+  closeDatabase,
+  createDatabase,
+  type Database,
+} from '../../server/database/prisma-client.ts';
 import { inServiceScope } from '../../server/database/service-scope.ts';
 import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
 import { createKeyring } from '../../server/keys/keyring.ts';
@@ -37,7 +41,7 @@ beforeAll(async () => {
   ownerDb = createDatabase({ url: t.database.ownerUrl, poolMax: 2 });
 });
 afterAll(async () => {
-  await ownerDb?.$disconnect();
+  if (ownerDb) await closeDatabase(ownerDb);
   await t?.close();
 });
 

@@ -15,6 +15,7 @@ import {
   type CaseWorkApp,
   type Staff,
 } from '../support/case-work.ts';
+import { serviceLoginUrl, type CounsellingService } from '../../server/database/database-roles.ts';
 
 /** The byte patterns under which a marker could hide in a column or a log line. */
 function encodings(marker: string): { name: string; bytes: Buffer }[] {
@@ -454,17 +455,23 @@ describe('row-level security holds for raw SQL as the request role', () => {
     await clara.http('POST', '/api/calendar/feed-token', {});
   });
 
-  const asRequestRole = <T>(service: string | null, work: (client: pg.Client) => Promise<T>) =>
-    withClient(t.database.appUrl, async (client) => {
-      await client.query('BEGIN');
-      try {
-        if (service)
-          await client.query(`SELECT set_config('casework.service', $1, true)`, [service]);
-        return await work(client);
-      } finally {
-        await client.query('ROLLBACK');
-      }
-    });
+  const asRequestRole = <T>(
+    service: CounsellingService | null,
+    work: (client: pg.Client) => Promise<T>,
+  ) =>
+    withClient(
+      service ? serviceLoginUrl(t.database.appUrl, service) : t.database.appUrl,
+      async (client) => {
+        await client.query('BEGIN');
+        try {
+          if (service)
+            await client.query(`SELECT set_config('casework.service', $1, true)`, [service]);
+          return await work(client);
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      },
+    );
 
   it('lets a request change no stored key and no access-log event, not even to clear them', async () => {
     for (const statement of [

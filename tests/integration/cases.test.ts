@@ -11,6 +11,7 @@ import {
   type Staff,
   withReason,
 } from '../support/case-work.ts';
+import { serviceLoginUrl } from '../../server/database/database-roles.ts';
 
 let t: CaseWorkApp;
 let anna: Staff; // BackUp
@@ -497,9 +498,8 @@ describe('notes', () => {
   it('cannot be changed or deleted in the database by requests, nor by the owner', async () => {
     const { withClient } = await import('../../server/database/pg-client.ts');
     await expect(
-      withClient(t.database.appUrl, async (client) => {
+      withClient(serviceLoginUrl(t.database.appUrl, 'backup'), async (client) => {
         await client.query('BEGIN');
-        await client.query(`SELECT set_config('casework.service', 'backup', true)`);
         await client.query(`UPDATE case_notes SET kind = 'other'`);
       }),
     ).rejects.toThrow(/permission denied/);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRequestRole } from '../../server/database/check-database.ts';
+import { serviceLoginUrl, type CounsellingService } from '../../server/database/database-roles.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import {
   expectStatus,
@@ -131,9 +132,16 @@ describe('the privileges of every casework role', () => {
   });
 });
 
+/** The request logins: a counselling service's own, or the system login for `null`. */
+function requestUrl(service: CounsellingService | null): string {
+  return service ? serviceLoginUrl(t.database.appUrl, service) : t.database.appUrl;
+}
+
 describe('raw SQL as the request login', () => {
-  const asRequest = <T>(service: string | null, work: (client: pg.Client) => Promise<T>) =>
-    rawSql(t.database.appUrl, service, work);
+  const asRequest = <T>(
+    service: CounsellingService | null,
+    work: (client: pg.Client) => Promise<T>,
+  ) => rawSql(requestUrl(service), service, work);
 
   it('cannot shred a key: data keys are neither updated nor deleted', async () => {
     for (const statement of [
@@ -241,6 +249,73 @@ describe('raw SQL as the request login', () => {
       client.query('SELECT id FROM cases WHERE id = $1', [claraCase.id]),
     );
     expect(seen.rows).toEqual([]);
+  });
+});
+
+describe('row-level security keys on the login, not on a setting the login can change', () => {
+  /** The other service's setting, set by the SQL itself as an injection would. */
+  const posingAs = <T>(
+    login: CounsellingService | null,
+    setting: CounsellingService,
+    work: (client: pg.Client) => Promise<T>,
+  ) => rawSql(requestUrl(login), setting, work);
+
+  it("BackUp's login with ComeBack's setting reads, changes and erases nothing of ComeBack", async () => {
+    await posingAs('backup', 'comeback', async (client) => {
+      expect((await client.query('SELECT id FROM cases')).rows.map((row) => row.id)).toEqual([
+        annaCase.id,
+      ]);
+      expect(
+        (await client.query('SELECT id FROM case_notes WHERE case_id = $1', [claraCase.id])).rows,
+      ).toEqual([]);
+      expect(
+        (await client.query(`SELECT count(*)::int AS n FROM data_keys WHERE scope = 'comeback'`))
+          .rows[0].n,
+      ).toBe(0);
+      const erased = await client.query(
+        `SELECT casework_erase_case($1::uuid, 'test', DATE '2026-11-30', now()) AS result`,
+        [claraCase.id],
+      );
+      expect(erased.rows[0].result).toBeNull();
+      const moved = await client.query(`UPDATE cases SET status = status WHERE id = $1`, [
+        claraCase.id,
+      ]);
+      expect(moved.rowCount).toBe(0);
+    });
+    await expect(
+      posingAs('backup', 'comeback', (client) =>
+        client.query(`UPDATE cases SET service = 'comeback' WHERE id = $1`, [annaCase.id]),
+      ),
+    ).rejects.toThrow(/row-level security|permission denied/);
+  });
+
+  it('the system login sees no case of either service, whatever it sets', async () => {
+    for (const setting of ['backup', 'comeback'] as const) {
+      await posingAs(null, setting, async (client) => {
+        expect((await client.query('SELECT id FROM cases')).rows).toEqual([]);
+        expect((await client.query('SELECT id FROM case_notes')).rows).toEqual([]);
+        expect(
+          (await client.query(`SELECT count(*)::int AS n FROM data_keys WHERE scope <> 'system'`))
+            .rows[0].n,
+        ).toBe(0);
+      });
+    }
+  });
+
+  it('no policy and no function reads the setting except the owner branch of casework_session_service', async () => {
+    const readers = await withClient(t.database.superuserUrl, async (client) =>
+      (
+        await client.query<{ name: string }>(
+          `SELECT tablename || '.' || policyname AS name FROM pg_policies
+            WHERE schemaname = 'public'
+              AND (qual LIKE '%casework.service%' OR with_check LIKE '%casework.service%')
+           UNION ALL
+           SELECT proname FROM pg_proc
+            WHERE pronamespace = 'public'::regnamespace AND prosrc LIKE '%casework.service%'`,
+        )
+      ).rows.map((row) => row.name),
+    );
+    expect(readers).toEqual(['casework_session_service']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { withClient } from '../../server/database/pg-client.ts';
-import { createDatabase } from '../../server/database/prisma-client.ts';
+import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
 import { asUser, newUser, signIn } from '../support/accounts.ts';
 import { expectStatus, newCase, newCounsellor } from '../support/case-work.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-cluster.ts';
@@ -65,7 +65,7 @@ describe('a database whose time zone is Europe/Berlin', () => {
                (extract(epoch FROM date_trunc('milliseconds', now())) * 1000)::bigint::text AS ms`;
       expect(row!.at.getTime()).toBe(Number(row!.ms));
     } finally {
-      await db.$disconnect();
+      await closeDatabase(db);
     }
   });
 });

@@ -3,7 +3,11 @@ import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseForIndex } from '../../crypto/index.ts';
 import { withClient } from '../../server/database/pg-client.ts';
-import { createDatabase, type Database } from '../../server/database/prisma-client.ts';
+import {
+  closeDatabase,
+  createDatabase,
+  type Database,
+} from '../../server/database/prisma-client.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import { createInstallationRepository } from '../../server/repositories/installation.repository.ts';
 import type { RequestContext } from '../../server/services/actor.ts';
@@ -115,7 +119,7 @@ describe('casework demo seed', () => {
     result = await seederFor(t, db).seed(CLI, (done, total) => progress.push([done, total]));
   });
   afterAll(async () => {
-    await db?.$disconnect();
+    if (db) await closeDatabase(db);
     await t?.close();
   });
 
@@ -496,7 +500,7 @@ describe('casework demo seed on an installation in use', () => {
     db = createDatabase({ url: t.database.appUrl, poolMax: 2 });
   });
   afterAll(async () => {
-    await db?.$disconnect();
+    if (db) await closeDatabase(db);
     await t?.close();
   });
 

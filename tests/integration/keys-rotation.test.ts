@@ -7,7 +7,11 @@ import { initCrypto, masterKeyId, readWrappedRootKeyInfo } from '../../crypto/in
 import { statisticsFactKey } from '../../crypto/statistics-key.ts';
 import { systemClock } from '../../server/clock.ts';
 import { withClient } from '../../server/database/pg-client.ts';
-import { createDatabase, type Database } from '../../server/database/prisma-client.ts';
+import {
+  closeDatabase,
+  createDatabase,
+  type Database,
+} from '../../server/database/prisma-client.ts';
 import { inServiceScope } from '../../server/database/service-scope.ts';
 import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
 import { createKeyring } from '../../server/keys/keyring.ts';
@@ -140,8 +144,8 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  await ownerDb?.$disconnect();
-  await appDb?.$disconnect();
+  if (ownerDb) await closeDatabase(ownerDb);
+  if (appDb) await closeDatabase(appDb);
   await t?.close();
 });
 

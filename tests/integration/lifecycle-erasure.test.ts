@@ -16,6 +16,7 @@ import { buildApp } from '../../server/app.ts';
 import { testSealer } from '../support/audit-sealer.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { testConfig } from '../support/test-config.ts';
+import { serviceLoginUrl } from '../../server/database/database-roles.ts';
 
 let t: TestApp;
 let sealer: Awaited<ReturnType<typeof testSealer>>;
@@ -654,8 +655,7 @@ describe('erasing a ComeBack case', () => {
 
   it('cannot be done by the request role directly: it has no DELETE on case records', async () => {
     const other = await newCase(clara);
-    await withClient(t.database.appUrl, async (client) => {
-      await client.query("SELECT set_config('casework.service', 'comeback', false)");
+    await withClient(serviceLoginUrl(t.database.appUrl, 'comeback'), async (client) => {
       await expect(client.query('DELETE FROM cases WHERE id = $1', [other.id])).rejects.toThrow(
         /permission denied/,
       );

@@ -10,7 +10,7 @@ import {
 import { sealCheckpoint } from '../../server/audit/sealer.ts';
 import { SIGNER_NAME } from '../../server/audit/signing-key.ts';
 import type { Clock } from '../../server/clock.ts';
-import { createDatabase } from '../../server/database/prisma-client.ts';
+import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
 import { createAuditRepository } from '../../server/repositories/audit.repository.ts';
 import { createCheckpointRepository } from '../../server/repositories/checkpoint.repository.ts';
 
@@ -33,7 +33,7 @@ export async function testSealer(databaseUrl: string, clock: Clock) {
     publicKeyFile,
     seal: () => sealCheckpoint(deps),
     close: async () => {
-      await db.$disconnect();
+      await closeDatabase(db);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
