@@ -9,7 +9,7 @@ import type { AuditLog } from '../audit-log.ts';
 import { normaliseUsername } from './auth.service.ts';
 import { hashPassword } from './password-hashing.ts';
 import { assertAcceptablePassword } from './password-policy.ts';
-import { newOneTimeToken } from './one-time-token.ts';
+import { newSecretToken } from '../secret-token.ts';
 
 /** How long the one-time activation link of a confirmed account stays valid. */
 export const ACTIVATION_LINK_HOURS = 72;
@@ -255,7 +255,7 @@ export function createAccountAdminService(deps: {
       const refusal = confirmRefusal(context, user);
       if (refusal) throw refusal;
       if (!user.activation) throw new AppError('conflict', 'This account waits for nothing.');
-      const { token, hash } = newOneTimeToken();
+      const { token, hash } = newSecretToken();
       const expiresAt = new Date(clock.now().getTime() + ACTIVATION_LINK_HOURS * 3_600_000);
       if (!(await users.confirmActivation(id, context.actor!.userId, hash, expiresAt))) {
         throw new AppError('conflict', 'This account waits for nothing.');

@@ -7,7 +7,7 @@ import type { RequestContext } from '../actor.ts';
 import type { AuditLog } from '../audit-log.ts';
 import { hashPassword, needsRehash, timingDummyHash, verifyPassword } from './password-hashing.ts';
 import { assertAcceptablePassword } from './password-policy.ts';
-import { hashOneTimeToken } from './one-time-token.ts';
+import { hashSecretToken } from '../secret-token.ts';
 import {
   hashRecoveryCode,
   legacyRecoveryCodeHash,
@@ -101,7 +101,7 @@ export function createAuthService(deps: {
 
   /** The account a live activation link belongs to. */
   async function activating(token: string): Promise<UserRecord> {
-    const user = await users.findByActivationToken(hashOneTimeToken(token), clock.now());
+    const user = await users.findByActivationToken(hashSecretToken(token), clock.now());
     if (!user) {
       throw new AppError(
         'activation_invalid',
@@ -357,7 +357,7 @@ export function createAuthService(deps: {
       }
       const spent = await users.completeActivation(
         user.id,
-        hashOneTimeToken(input.token),
+        hashSecretToken(input.token),
         await hashPassword(input.password),
         clock.now(),
       );

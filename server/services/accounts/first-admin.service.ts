@@ -5,7 +5,7 @@ import type { UserRepository } from '../../repositories/user.repository.ts';
 import type { RequestContext } from '../actor.ts';
 import type { AuditLog } from '../audit-log.ts';
 import type { AccountAdminService } from './account-admin.service.ts';
-import { hashOneTimeToken as hashToken, newOneTimeToken } from './one-time-token.ts';
+import { hashSecretToken as hashToken, newSecretToken } from '../secret-token.ts';
 
 const SETUP_LINK_HOURS = 24;
 
@@ -28,7 +28,7 @@ export function createFirstAdminService(deps: {
     /** A new setup link while no admin exists; undefined once one does. */
     async setupLink(baseUrl: string): Promise<string | undefined> {
       if ((await users.countActiveAdmins()) > 0) return undefined;
-      const { token, hash } = newOneTimeToken();
+      const { token, hash } = newSecretToken();
       const now = clock.now();
       const expiresAt = new Date(now.getTime() + SETUP_LINK_HOURS * 3_600_000);
       await setupTokens.replace(hash, now, expiresAt);

@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../../errors/app-error.ts';
+import { hashSecretToken, newSecretToken } from '../secret-token.ts';
 import type { AppointmentKind, ServiceCode } from '../../generated/prisma/enums.ts';
 import type {
   AppointmentRepository,
@@ -23,10 +23,6 @@ const KIND_LABELS: Record<AppointmentKind, string> = {
   court_hearing: 'Gericht',
   other: 'Sonstiges',
 };
-
-export function hashFeedToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
 
 const icsTime = (at: Date) =>
   at
@@ -90,19 +86,13 @@ export function createCalendarFeedService(deps: {
 
     /** A new token; any earlier one stops working. */
     create(context: RequestContext) {
-      const token = randomBytes(32).toString('base64url');
+      const { token, hash } = newSecretToken();
       return scope.run(
         context,
         { action: 'calendar.feed_create', targetType: 'user', targetId: context.actor?.userId },
         async (client, service) => {
           const userId = context.actor!.userId;
-          const feed = await feeds.issue(
-            service,
-            userId,
-            hashFeedToken(token),
-            scope.clock.now(),
-            client,
-          );
+          const feed = await feeds.issue(service, userId, hash, scope.clock.now(), client);
           return {
             token,
             path: `${FEED_PATH}?token=${token}`,
@@ -128,7 +118,7 @@ export function createCalendarFeedService(deps: {
      * account's token answers 404; every read and every refusal is an access-log event.
      */
     async feed(context: RequestContext, token: string): Promise<string> {
-      const tokenHash = hashFeedToken(token);
+      const tokenHash = hashSecretToken(token);
       const now = scope.clock.now();
       for (const service of SERVICES) {
         const calendar = await transact(service, async (client) => {
