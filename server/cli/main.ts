@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../config/load-config.ts';
 import { openDatabase } from '../database/open-database.ts';
 import { auditCommands } from './audit-commands.ts';
-import { backupCommands } from './backup-commands.ts';
+import { backupCommands } from './database-backup-commands.ts';
 import { keyCommands } from './key-commands.ts';
 import { demoCommands } from './demo-commands.ts';
 import { userCommands } from './user-commands.ts';

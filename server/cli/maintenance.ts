@@ -9,7 +9,7 @@ import { startEmbeddedDatabase } from '../database/embedded-setup.ts';
 import { loadMasterKey } from '../keys/master-key.ts';
 import { createAuditRepository } from '../repositories/audit.repository.ts';
 import { createAuditLog, type AuditLog } from '../services/audit-log.ts';
-import type { Progress } from '../services/backup/backup.service.ts';
+import type { Progress } from '../services/database-backup/database-backup.service.ts';
 
 /** What a maintenance command (keys, backup) works with: both roles' URLs and the master key. */
 export interface Maintenance {

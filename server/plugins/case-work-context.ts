@@ -7,7 +7,7 @@ import {
   createAccompanimentRepository,
   createClaimRepository,
   createReferralRepository,
-} from '../repositories/case-work/backup-records.repository.ts';
+} from '../repositories/case-work/backup-counselling-records.repository.ts';
 import { createCalendarFeedRepository } from '../repositories/case-work/calendar-feed.repository.ts';
 import { createCaseRepository } from '../repositories/case-work/case.repository.ts';
 import {
@@ -32,7 +32,10 @@ import {
   type CalendarFeedService,
 } from '../services/appointments/calendar-feed.service.ts';
 import type { AuditLog } from '../services/audit-log.ts';
-import { createBackupService, type BackupService } from '../services/cases/backup.service.ts';
+import {
+  createBackupCounsellingService,
+  type BackupCounsellingService,
+} from '../services/cases/backup-counselling.service.ts';
 import { createCaseWorkScope } from '../services/cases/case-work-scope.ts';
 import { createCaseService, type CaseService } from '../services/cases/case.service.ts';
 import { createComebackService, type ComebackService } from '../services/cases/comeback.service.ts';
@@ -43,7 +46,7 @@ import { createStatsService, type StatsService } from '../services/stats/stats.s
 export interface CaseWorkServices {
   cases: CaseService;
   notes: NoteService;
-  backup: BackupService;
+  backup: BackupCounsellingService;
   comeback: ComebackService;
   appointments: AppointmentService;
   calendar: CalendarFeedService;
@@ -78,7 +81,7 @@ export function createCaseWork(deps: {
   return {
     cases: createCaseService({ scope, cases, staff, accompaniments, exitPhases, facts }),
     notes: createNoteService({ scope, notes: createNoteRepository(fields), staff, facts, clock }),
-    backup: createBackupService({
+    backup: createBackupCounsellingService({
       scope,
       incidents: createIncidentRepository(fields),
       accompaniments,

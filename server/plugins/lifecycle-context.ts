@@ -8,7 +8,7 @@ import {
   createAccompanimentRepository,
   createClaimRepository,
   createReferralRepository,
-} from '../repositories/case-work/backup-records.repository.ts';
+} from '../repositories/case-work/backup-counselling-records.repository.ts';
 import { createCaseRepository } from '../repositories/case-work/case.repository.ts';
 import {
   createExitPhaseRepository,

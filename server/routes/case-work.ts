@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import appointmentRoutes from './appointments/index.ts';
 import calendarRoutes from './calendar/index.ts';
-import backupCaseRoutes from './cases/backup.ts';
+import backupCaseRoutes from './cases/backup-counselling.ts';
 import comebackCaseRoutes from './cases/comeback.ts';
 import caseRoutes from './cases/index.ts';
 import incidentRoutes from './incidents/index.ts';

@@ -1,7 +1,12 @@
 import Type from 'typebox';
 import { ServiceCode } from '../generated/prisma/enums.ts';
 import { AppointmentView } from './appointments.schema.ts';
-import { AccompanimentView, ClaimView, IncidentView, ReferralView } from './backup.schema.ts';
+import {
+  AccompanimentView,
+  ClaimView,
+  IncidentView,
+  ReferralView,
+} from './backup-counselling.schema.ts';
 import { CaseStatusSchema, NoteView, PersonView } from './cases.schema.ts';
 import { Nullable, StaffRef, Text } from './case-work.schema.ts';
 import { PhaseChangeView, RiskAssessmentView } from './comeback.schema.ts';

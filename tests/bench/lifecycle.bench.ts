@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatVerifierKey, generateCheckpointSigner } from '../../crypto/index.ts';
-import { restoredChecks } from '../../server/cli/backup-commands.ts';
+import { restoredChecks } from '../../server/cli/database-backup-commands.ts';
 import { systemClock } from '../../server/clock.ts';
 import { createAuditLog } from '../../server/services/audit-log.ts';
 import { withClient } from '../../server/database/pg-client.ts';
@@ -28,7 +28,7 @@ import {
 } from '../../server/repositories/key.repository.ts';
 import { createBlindIndexRotationRepository } from '../../server/repositories/keys/blind-index-rotation.repository.ts';
 import type { RequestContext } from '../../server/services/actor.ts';
-import { createBackupService } from '../../server/services/backup/backup.service.ts';
+import { createDatabaseBackupService } from '../../server/services/database-backup/database-backup.service.ts';
 import { startBenchDatabase } from './support/bench-database.ts';
 import { createKeyRotationService } from '../../server/services/keys/key-rotation.service.ts';
 
@@ -140,7 +140,7 @@ try {
   log(`rotated both services in ${rotationSeconds.toFixed(1)} s`);
   await closeDatabase(ownerDb);
 
-  const backups = createBackupService({ masterKey, clock: systemClock, audit });
+  const backups = createDatabaseBackupService({ masterKey, clock: systemClock, audit });
   const file = path.join(scratch, 'bench.backup');
   const backupStarted = process.hrtime.bigint();
   const created = await backups.create(CLI, ownerUrl, file);

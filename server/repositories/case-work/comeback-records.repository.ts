@@ -11,7 +11,7 @@ import type {
   TrainingFormat,
 } from '../../generated/prisma/enums.ts';
 import type { FieldCrypto } from '../../keys/field-crypto.ts';
-import { CASE_RECORDS_LIMIT } from './backup-records.repository.ts';
+import { CASE_RECORDS_LIMIT } from './backup-counselling-records.repository.ts';
 import {
   fromDateColumn,
   openEach,

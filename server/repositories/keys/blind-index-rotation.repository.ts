@@ -7,7 +7,7 @@ import type { FieldCrypto } from '../../keys/field-crypto.ts';
 // Search looks under every version the server holds, so rotation may move rows to the new
 // version batch by batch; once none is left on an old version, that version may be destroyed.
 // Index names and locations must match the repositories that write them (case.repository.ts,
-// backup-records.repository.ts).
+// backup-counselling-records.repository.ts).
 
 const CASE_INDEXES = { pseudonym: 'case.pseudonym', realName: 'case.real_name' } as const;
 const COURT_FILE_NUMBER_INDEX = 'accompaniment.court_file_number';

@@ -7,7 +7,7 @@ import {
   IncidentParams,
   IncidentView,
   UpdateIncidentBody,
-} from '../../schemas/backup.schema.ts';
+} from '../../schemas/backup-counselling.schema.ts';
 import { NoQuery } from '../../schemas/case-work.schema.ts';
 import { errorResponses } from '../../schemas/common.schema.ts';
 import { COUNSELLORS_ONLY } from '../case-work-access.ts';

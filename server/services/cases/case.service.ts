@@ -1,7 +1,7 @@
 import type { DbClient } from '../../database/db-client.ts';
 import { AppError, type ErrorParams, type ErrorReason } from '../../errors/app-error.ts';
 import type { ServiceCode } from '../../generated/prisma/enums.ts';
-import type { AccompanimentRepository } from '../../repositories/case-work/backup-records.repository.ts';
+import type { AccompanimentRepository } from '../../repositories/case-work/backup-counselling-records.repository.ts';
 import type {
   CaseFilter,
   CaseHeader,

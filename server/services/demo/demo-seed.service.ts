@@ -15,7 +15,7 @@ import {
   CreateClaimBody,
   CreateIncidentBody,
   CreateReferralBody,
-} from '../../schemas/backup.schema.ts';
+} from '../../schemas/backup-counselling.schema.ts';
 import {
   AmendNoteBody,
   CreateCaseBody,
@@ -33,7 +33,7 @@ import type { Actor, RequestContext } from '../actor.ts';
 import { temporaryPassword, type AccountAdminService } from '../accounts/account-admin.service.ts';
 import type { AuthService } from '../accounts/auth.service.ts';
 import type { AppointmentService } from '../appointments/appointment.service.ts';
-import type { BackupService } from '../cases/backup.service.ts';
+import type { BackupCounsellingService } from '../cases/backup-counselling.service.ts';
 import { BACKDATING_DAYS, berlinDay } from '../cases/case-work-scope.ts';
 import type { CaseService } from '../cases/case.service.ts';
 import type { ComebackService } from '../cases/comeback.service.ts';
@@ -112,7 +112,7 @@ export function createDemoSeedService(deps: {
   auth: AuthService;
   cases: CaseService;
   notes: NoteService;
-  backup: BackupService;
+  backup: BackupCounsellingService;
   comeback: ComebackService;
   appointments: AppointmentService;
   lifecycle: Pick<LifecycleService, 'setLegalHold'>;

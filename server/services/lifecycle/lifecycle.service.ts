@@ -8,7 +8,7 @@ import type {
   AccompanimentRepository,
   ClaimRepository,
   ReferralRepository,
-} from '../../repositories/case-work/backup-records.repository.ts';
+} from '../../repositories/case-work/backup-counselling-records.repository.ts';
 import type { CaseRepository } from '../../repositories/case-work/case.repository.ts';
 import type {
   ExitPhaseRepository,

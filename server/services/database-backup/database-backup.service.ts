@@ -1,15 +1,15 @@
-import { BackupFileError } from '../../../crypto/backup-stream.ts';
+import { BackupFileError } from '../../../crypto/database-backup-stream.ts';
 import { masterKeyId, type KeyScope } from '../../../crypto/index.ts';
 import type { Clock } from '../../clock.ts';
 import {
   dumpDatabase,
   restoreDatabase,
   type TablePart,
-} from '../../repositories/backup/database-image.repository.ts';
+} from '../../repositories/database-backup/database-image.repository.ts';
 import {
   finishRestoreSchema,
   prepareRestoreTarget,
-} from '../../repositories/backup/restore-target.repository.ts';
+} from '../../repositories/database-backup/restore-target.repository.ts';
 import type { RequestContext } from '../actor.ts';
 import type { AuditLog } from '../audit-log.ts';
 import {
@@ -17,7 +17,7 @@ import {
   writeBackupFile,
   type BackupMessage,
   type BackupMeta,
-} from './backup-file.ts';
+} from './database-backup-file.ts';
 
 /** A progress display (a cli-progress bar at the terminal, nothing in tests). */
 export interface Progress {
@@ -52,7 +52,7 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-export function createBackupService(deps: {
+export function createDatabaseBackupService(deps: {
   masterKey: Uint8Array;
   clock: Clock;
   audit: AuditLog | null;
@@ -250,4 +250,4 @@ export function createBackupService(deps: {
   };
 }
 
-export type BackupService = ReturnType<typeof createBackupService>;
+export type DatabaseBackupService = ReturnType<typeof createDatabaseBackupService>;

@@ -5,7 +5,7 @@ import {
   createBackupReader,
   createBackupWriter,
   readBackupHeader,
-} from '../../../crypto/backup-stream.ts';
+} from '../../../crypto/database-backup-stream.ts';
 import { initCrypto, masterKeyId } from '../../../crypto/index.ts';
 
 await initCrypto();

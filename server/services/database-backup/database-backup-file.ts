@@ -3,8 +3,8 @@ import {
   BackupFileError,
   createBackupReader,
   createBackupWriter,
-} from '../../../crypto/backup-stream.ts';
-import type { TablePart } from '../../repositories/backup/database-image.repository.ts';
+} from '../../../crypto/database-backup-stream.ts';
+import type { TablePart } from '../../repositories/database-backup/database-image.repository.ts';
 
 // The plaintext inside a backup file's encrypted stream: one message per item, a kind byte
 // and its payload.
@@ -13,7 +13,7 @@ import type { TablePart } from '../../repositories/backup/database-image.reposit
 //   DATA      COPY text rows of the current slice (many messages per slice)
 //   PART_END  JSON: the rows written for the slice
 //   END       JSON: totals; the stream's FINAL message
-// crypto/backup-stream.ts authenticates every message and their order.
+// crypto/database-backup-stream.ts authenticates every message and their order.
 
 const KIND = { meta: 1, part: 2, data: 3, partEnd: 4, end: 5 } as const;
 /** DATA messages are filled up to here before they are encrypted and written. */

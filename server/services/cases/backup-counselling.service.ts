@@ -7,7 +7,7 @@ import type {
   ClaimRecord,
   ClaimRepository,
   ReferralRepository,
-} from '../../repositories/case-work/backup-records.repository.ts';
+} from '../../repositories/case-work/backup-counselling-records.repository.ts';
 import type {
   IncidentRecord,
   IncidentRepository,
@@ -29,7 +29,7 @@ import type {
   UpdateAccompanimentBody,
   UpdateClaimBody,
   UpdateIncidentBody,
-} from '../../schemas/backup.schema.ts';
+} from '../../schemas/backup-counselling.schema.ts';
 import type { RequestContext } from '../actor.ts';
 import {
   berlinDay,
@@ -101,7 +101,7 @@ function claimView(record: ClaimRecord): ClaimView {
  * BackUp's case work: incidents (kept apart from cases and linked to them), accompaniments
  * to police and court, claims under the victim compensation law, referrals with consent.
  */
-export function createBackupService(deps: {
+export function createBackupCounsellingService(deps: {
   scope: CaseWorkScope;
   incidents: IncidentRepository;
   accompaniments: AccompanimentRepository;
@@ -496,4 +496,4 @@ function checkClaimDates(filedOn: string | null, decidedOn: string | null) {
   }
 }
 
-export type BackupService = ReturnType<typeof createBackupService>;
+export type BackupCounsellingService = ReturnType<typeof createBackupCounsellingService>;

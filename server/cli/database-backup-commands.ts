@@ -18,16 +18,16 @@ import { withClient } from '../database/pg-client.ts';
 import { closeDatabase, createDatabase } from '../database/prisma-client.ts';
 import { createFieldCrypto } from '../keys/field-crypto.ts';
 import { createKeyring } from '../keys/keyring.ts';
-import { createRestoredSampleRepository } from '../repositories/backup/restored-sample.repository.ts';
+import { createRestoredSampleRepository } from '../repositories/database-backup/restored-sample.repository.ts';
 import { createAuditRepository } from '../repositories/audit.repository.ts';
 import { createCaseRepository } from '../repositories/case-work/case.repository.ts';
 import { createCheckpointRepository } from '../repositories/checkpoint.repository.ts';
 import { createKeyRepository } from '../repositories/key.repository.ts';
 import {
-  createBackupService,
+  createDatabaseBackupService,
   type RestoredChecks,
   type ScratchDatabase,
-} from '../services/backup/backup.service.ts';
+} from '../services/database-backup/database-backup.service.ts';
 import { progressBar, withMaintenance } from './maintenance.ts';
 import { cliContext } from './open-app.ts';
 
@@ -124,7 +124,7 @@ export function backupCommands(): Command {
     .requiredOption('--out <file>', 'the backup file to write (must not exist yet)')
     .action(async (options: { out: string }) => {
       await withMaintenance(async (maintenance) => {
-        const service = createBackupService({
+        const service = createDatabaseBackupService({
           masterKey: maintenance.masterKey,
           clock: systemClock,
           audit: maintenance.audit(),
@@ -148,7 +148,7 @@ export function backupCommands(): Command {
     .action(async (options: { file: string }) => {
       await withMaintenance(
         async (maintenance) => {
-          const service = createBackupService({
+          const service = createDatabaseBackupService({
             masterKey: maintenance.masterKey,
             clock: systemClock,
             audit: maintenance.audit(),
@@ -179,7 +179,7 @@ export function backupCommands(): Command {
       // key are all it takes (so it can run on a separate restore-test host too).
       await withMaintenance(
         async (maintenance) => {
-          const service = createBackupService({
+          const service = createDatabaseBackupService({
             masterKey: maintenance.masterKey,
             clock: systemClock,
             audit: null,

@@ -4,20 +4,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackupFileError } from '../../crypto/backup-stream.ts';
+import { BackupFileError } from '../../crypto/database-backup-stream.ts';
 import { formatVerifierKey, generateCheckpointSigner, initCrypto } from '../../crypto/index.ts';
-import { restoredChecks } from '../../server/cli/backup-commands.ts';
+import { restoredChecks } from '../../server/cli/database-backup-commands.ts';
 import { systemClock } from '../../server/clock.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
 import { inServiceScope } from '../../server/database/service-scope.ts';
 import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
 import { createKeyring } from '../../server/keys/keyring.ts';
-import { RestoreRefusedError } from '../../server/repositories/backup/restore-target.repository.ts';
+import { RestoreRefusedError } from '../../server/repositories/database-backup/restore-target.repository.ts';
 import { createCaseRepository } from '../../server/repositories/case-work/case.repository.ts';
 import { createKeyRepository } from '../../server/repositories/key.repository.ts';
 import type { RequestContext } from '../../server/services/actor.ts';
-import { createBackupService } from '../../server/services/backup/backup.service.ts';
+import { createDatabaseBackupService } from '../../server/services/database-backup/database-backup.service.ts';
 import {
   auditEvents,
   expectStatus,
@@ -44,7 +44,7 @@ const NOTE = 'Vertraulich: Bedrohung durch Nachbarn, Anzeige erstattet.';
 const targets: TestDatabase[] = [];
 
 const service = (masterKey = MASTER_KEY) =>
-  createBackupService({ masterKey, clock: systemClock, audit: t.app.services.audit });
+  createDatabaseBackupService({ masterKey, clock: systemClock, audit: t.app.services.audit });
 
 async function emptyDatabase(): Promise<TestDatabase> {
   const database = await createTestDatabase({ migrated: false });

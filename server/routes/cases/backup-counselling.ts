@@ -14,7 +14,7 @@ import {
   ReferralView,
   UpdateAccompanimentBody,
   UpdateClaimBody,
-} from '../../schemas/backup.schema.ts';
+} from '../../schemas/backup-counselling.schema.ts';
 import { CaseParams, CaseRecordParams, NoQuery } from '../../schemas/case-work.schema.ts';
 import { EmptyBody, errorResponses, NoContent } from '../../schemas/common.schema.ts';
 import { COUNSELLORS_ONLY, SMALL_BODY_LIMIT } from '../case-work-access.ts';
