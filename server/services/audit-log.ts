@@ -3,9 +3,10 @@ import type { ClientAddressPolicy } from '../config/config.schema.ts';
 import type { DbClient } from '../database/db-client.ts';
 import type { AuditOutcome, AuditRepository } from '../repositories/audit.repository.ts';
 import type { RequestContext } from './actor.ts';
+import type { AuditAction } from '../schemas/audit-actions.ts';
 
 export interface AuditRecord {
-  action: string;
+  action: AuditAction;
   outcome: AuditOutcome;
   targetType?: string;
   targetId?: string;

@@ -10,6 +10,7 @@ import { normaliseUsername } from './auth.service.ts';
 import { hashPassword } from './password-hashing.ts';
 import { assertAcceptablePassword } from './password-policy.ts';
 import { newOneTimeToken } from './one-time-token.ts';
+import type { AuditAction } from '../../schemas/audit-actions.ts';
 
 /** How long the one-time activation link of a confirmed account stays valid. */
 export const ACTIVATION_LINK_HOURS = 72;
@@ -77,7 +78,7 @@ export function createAccountAdminService(deps: {
 
   async function recordAdmin(
     context: RequestContext,
-    action: string,
+    action: AuditAction,
     userId: string,
     reason?: string,
   ) {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { DecryptionError, FieldTypeError, KeyShreddedError } from '../../../crypto/index.ts';
 import type { Clock } from '../../clock.ts';
@@ -9,10 +10,11 @@ import type { RequestContext } from '../actor.ts';
 import type { AuditLog } from '../audit-log.ts';
 import type { CaseHeader } from '../../repositories/case-work/case.repository.ts';
 import { readableLength, visibleText } from '../text/visible-text.ts';
+import type { AuditAction } from '../../schemas/audit-actions.ts';
 
 /** The access-log event a case-work call writes; `work` may fill in the target it found. */
 export interface CaseWorkEvent {
-  action: string;
+  action: AuditAction;
   targetType: string;
   targetId?: string;
   caseNumber?: string;
@@ -123,6 +125,22 @@ export function createScopedRunner(deps: {
  */
 export function addReason(event: CaseWorkEvent, code: string): void {
   event.reason = event.reason ? `${event.reason}|${code}` : code;
+}
+
+/**
+ * Adds the fields of an update whose value really differs (names, never values): a form sends
+ * every field, but the log should say what was changed. `unchanged` when nothing was.
+ */
+export function addChanged(
+  event: CaseWorkEvent,
+  before: object,
+  after: object,
+  keys: readonly string[] = Object.keys(after),
+): void {
+  const was = before as Record<string, unknown>;
+  const is = after as Record<string, unknown>;
+  const changed = keys.filter((key) => !isDeepStrictEqual(was[key] ?? null, is[key] ?? null));
+  addReason(event, changed.length > 0 ? `changed:${changed.sort().join(',')}` : 'unchanged');
 }
 
 /** The case lookups the access rule needs (repositories/case-work/case.repository.ts). */

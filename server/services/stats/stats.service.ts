@@ -40,6 +40,7 @@ import {
   type FamilySpec,
   type TableSpec,
 } from './stats-tables.ts';
+import type { AuditAction } from '../../schemas/audit-actions.ts';
 
 // Team leads' statistics: counts of the facts tables (never a decrypted record), suppressed by
 // stats-tables.ts. Every call is an access-log event.
@@ -317,7 +318,7 @@ export function createStatsService(deps: {
   /** Runs a read for the caller's service; the answer leaves only once its event is written. */
   async function answer<T>(
     context: RequestContext,
-    action: string,
+    action: AuditAction,
     reason: string,
     work: (service: ServiceCode) => Promise<T>,
   ): Promise<T> {
