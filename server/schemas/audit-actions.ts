@@ -146,6 +146,11 @@ export const AUDIT_REASONS = [
   'in_use',
   'chain',
   'counts',
+  'unchanged',
+  // What reading an event's stated reason found.
+  'none',
+  'readable',
+  'unreadable',
 ] as const;
 
 export type AuditReason = (typeof AUDIT_REASONS)[number];
@@ -155,6 +160,7 @@ export const AUDIT_COUNTS = [
   'shown',
   'records',
   'other_sessions_ended',
+  // A retention sweep: due, held back, erased.
   'due',
   'held',
   'erased',

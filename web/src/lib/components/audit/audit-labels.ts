@@ -120,10 +120,7 @@ function reasonPart(part: string, t: Translate): string {
       values: { fields: fields.map((name) => fieldLabel(name, t)).join(', ') },
     });
   }
-  if (RULE.test(part)) {
-    const text = erasureRuleText(part, t);
-    return text === part || text.includes('lifecycle.') ? t('auditText.otherRule') : text;
-  }
+  if (RULE.test(part)) return erasureRuleText(part, t);
   if (COUNTS.test(part)) {
     return part
       .split(',')
@@ -170,9 +167,10 @@ export function reasonLabel(reason: string, t: Translate): string {
 /** A target id in words where it is a code (a service); ids and case numbers stay as they are. */
 export function targetIdLabel(id: string, t: Translate): string | null {
   if (SERVICES.has(id)) return serviceLabel(id, t);
-  const key = /^(backup|comeback|audit|[a-z_]+):v(\d+)$/.exec(id);
+  // A service key: `backup:v2`; the system's own keys: `system:v1`.
+  const key = /^([a-z]+):v(\d+)$/.exec(id);
   if (key) {
-    const scope = SERVICES.has(key[1]!) ? serviceLabel(key[1]!, t) : t('auditText.otherScope');
+    const scope = key[1] === 'system' ? t('auditText.systemKeys') : serviceLabel(key[1]!, t);
     return t('auditText.keyVersion', { values: { scope, version: key[2]! } });
   }
   return null;
