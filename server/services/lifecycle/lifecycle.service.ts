@@ -27,6 +27,7 @@ import type {
   EraseByNumberBody,
   EraseCaseBody,
   HeldCaseList,
+  ErasurePreview,
   LegalHoldView,
   SubjectAccessExport,
 } from '../../schemas/lifecycle.schema.ts';
@@ -430,6 +431,37 @@ export function createLifecycleService(deps: {
             (await lifecycle.idByCaseNumber(service, caseNumber, client)) ?? missing(NO_SUCH_CASE);
           event.targetId = caseId;
           return eraseFound(context, service, caseId, requestRule(input.ground), client, event);
+        },
+      );
+    },
+
+    /**
+     * What erasing a case would destroy, by case number, before the team lead confirms: the
+     * same scope and role as the erasure, so another service's case is not found either.
+     */
+    async erasurePreview(context: RequestContext, number: string): Promise<ErasurePreview> {
+      const caseNumber = number.trim().toUpperCase();
+      return scope.run(
+        context,
+        ['team_lead'],
+        { action: 'case.erasure_preview', targetType: 'case', caseNumber },
+        async (client, service, event) => {
+          const caseId =
+            (await lifecycle.idByCaseNumber(service, caseNumber, client)) ?? missing(NO_SUCH_CASE);
+          event.targetId = caseId;
+          const found =
+            (await deps.cases.findById(service, caseId, clock.now(), client)) ??
+            missing(NO_SUCH_CASE);
+          return {
+            caseNumber: found.caseNumber,
+            pseudonym: found.sealed.pseudonym,
+            assignedCounsellor: found.assignedCounsellor,
+            coCounsellor: found.coCounsellor,
+            status: found.status,
+            openedOn: found.openedOn,
+            closedOn: found.closedOn,
+            onHold: (await lifecycle.findHold(service, caseId, client)) !== null,
+          };
         },
       );
     },

@@ -4,8 +4,8 @@ import {
   AUDIT_COUNTS,
   AUDIT_REASONS,
   type AuditActionGroup,
-} from '$schemas/audit-actions';
-import { erasureRuleText } from '../../erasure-rule';
+} from '$schemas/audit-actions.ts';
+import { erasureRuleText } from '../../erasure-rule.ts';
 
 // svelte-i18n's `$_` (its type lives in $lib/i18n, which the unit tests cannot load).
 type Translate = (id: string, options?: { values?: Record<string, string | number> }) => string;
@@ -16,11 +16,9 @@ type Translate = (id: string, options?: { values?: Record<string, string | numbe
 // it gets a neutral text ("Sonstige Aktion") and stays in the export for whoever must know.
 
 /** The actions the server records, grouped for the filter's select (in menu order). */
-export const ACTION_GROUPS: readonly { key: AuditActionGroup; actions: readonly string[] }[] =
-  Object.entries(AUDIT_ACTION_GROUPS).map(([key, actions]) => ({
-    key: key as AuditActionGroup,
-    actions,
-  }));
+export const ACTION_GROUPS: readonly { key: AuditActionGroup; actions: readonly string[] }[] = (
+  Object.keys(AUDIT_ACTION_GROUPS) as AuditActionGroup[]
+).map((key) => ({ key, actions: AUDIT_ACTION_GROUPS[key] }));
 
 const KNOWN_ACTIONS: ReadonlySet<string> = new Set(AUDIT_ACTIONS);
 
