@@ -525,6 +525,28 @@ describe('the access log of case work', () => {
     expect(await reasonOf({ anonymous: true, person: { phone: '2' } })).toBe(
       'changed:anonymous,person.name',
     );
+
+    // The same for an appointment sent again whole, with one new place.
+    const slot = { start: '2026-12-03T10:00:00Z', end: '2026-12-03T11:00:00Z' };
+    const { appointment } = expectStatus(
+      await anna.http('POST', '/api/appointments', {
+        ...slot,
+        kind: 'counselling_session',
+        location: 'Büro',
+      }),
+      201,
+    ) as { appointment: { id: string } };
+    const before = await lastAuditSeq(t);
+    expectStatus(
+      await anna.http('PATCH', `/api/appointments/${appointment.id}`, {
+        ...slot,
+        kind: 'counselling_session',
+        location: 'Café',
+      }),
+      200,
+    );
+    const [event] = await auditEvents(t, { sinceSeq: before, action: 'appointment.update' });
+    expect(event?.reason).toBe('changed:location');
   });
 
   it('records no event for a request refused by its schema (nothing was read or written)', async () => {

@@ -342,12 +342,16 @@ export function createBackupService(deps: {
         { action: 'accompaniment.update', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
           await backupCase(context, service, caseId, 'Accompaniments', client, event);
-          if (!(await accompaniments.update(service, caseId, id, patch, client))) {
+          const current =
+            (await accompaniments.find(service, caseId, id, client)) ??
             missing('No such accompaniment in this case.');
-          }
+          await accompaniments.update(service, caseId, id, patch, client);
           await facts.record(service, 'accompaniment', id, client);
-          addReason(event, `changed:${Object.keys(patch).sort().join(',')}`);
-          return accompanimentView((await accompaniments.find(service, caseId, id, client))!);
+          const updated = accompanimentView(
+            (await accompaniments.find(service, caseId, id, client))!,
+          );
+          addChanged(event, accompanimentView(current), updated, Object.keys(patch));
+          return updated;
         },
       );
     },
