@@ -155,6 +155,20 @@ export const AUDIT_REASONS = [
 
 export type AuditReason = (typeof AUDIT_REASONS)[number];
 
+/**
+ * What an event's reason may be: one of the codes above, the error code of a refusal, or a
+ * composite the web reads apart (`changed:…`, `records:12`, `675 events`, a rule with counts).
+ * A new bare code is a type error until it is listed (and so labelled).
+ */
+export type AuditReasonText<ErrorCode extends string = never> =
+  | AuditReason
+  | ErrorCode
+  | `${string}:${string}`
+  | `${string}|${string}`
+  | `${string} ${string}`
+  | `${string}.${string}`
+  | `${number}min`;
+
 /** Counted things in composite reasons (`records:12`, `notes:3,appointments:1`, `due:4,…`). */
 export const AUDIT_COUNTS = [
   'shown',

@@ -5,7 +5,7 @@ import type { Role, ServiceCode } from '../../generated/prisma/enums.ts';
 import type { SessionRepository } from '../../repositories/session.repository.ts';
 import type { UserRecord, UserRepository } from '../../repositories/user.repository.ts';
 import type { RequestContext } from '../actor.ts';
-import type { AuditLog } from '../audit-log.ts';
+import type { AuditLog, AuditReasonCode } from '../audit-log.ts';
 import { normaliseUsername } from './auth.service.ts';
 import { hashPassword } from './password-hashing.ts';
 import { assertAcceptablePassword } from './password-policy.ts';
@@ -80,7 +80,7 @@ export function createAccountAdminService(deps: {
     context: RequestContext,
     action: AuditAction,
     userId: string,
-    reason?: string,
+    reason?: AuditReasonCode,
   ) {
     await audit.record(context, {
       action,

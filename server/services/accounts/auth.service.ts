@@ -4,7 +4,7 @@ import { AppError } from '../../errors/app-error.ts';
 import type { UserRecord, UserRepository } from '../../repositories/user.repository.ts';
 import type { SessionRepository } from '../../repositories/session.repository.ts';
 import type { RequestContext } from '../actor.ts';
-import type { AuditLog } from '../audit-log.ts';
+import type { AuditLog, AuditReasonCode } from '../audit-log.ts';
 import { hashPassword, needsRehash, timingDummyHash, verifyPassword } from './password-hashing.ts';
 import { assertAcceptablePassword } from './password-policy.ts';
 import { hashOneTimeToken } from './one-time-token.ts';
@@ -116,7 +116,7 @@ export function createAuthService(deps: {
   async function failSignIn(
     context: RequestContext,
     user: UserRecord,
-    reason: string,
+    reason: AuditReasonCode,
     action: AuditAction = 'auth.login',
     answer: () => AppError = INVALID,
   ): Promise<never> {

@@ -7,7 +7,7 @@ import { AppError } from '../../errors/app-error.ts';
 import type { ServiceCode } from '../../generated/prisma/enums.ts';
 import type { ScopedTransaction } from '../../repositories/case-work/sealed-fields.ts';
 import type { RequestContext } from '../actor.ts';
-import type { AuditLog } from '../audit-log.ts';
+import type { AuditLog, AuditReasonCode } from '../audit-log.ts';
 import type { CaseHeader } from '../../repositories/case-work/case.repository.ts';
 import { readableLength, visibleText } from '../text/visible-text.ts';
 import type { AuditAction } from '../../schemas/audit-actions.ts';
@@ -18,7 +18,7 @@ export interface CaseWorkEvent {
   targetType: string;
   targetId?: string;
   caseNumber?: string;
-  reason?: string;
+  reason?: AuditReasonCode;
   /** Set with `detail`: the event id the detail's ciphertext is bound to. */
   id?: string;
   detail?: { ciphertext: Uint8Array<ArrayBuffer>; digest: Uint8Array<ArrayBuffer> };
@@ -72,7 +72,7 @@ export function createScopedRunner(deps: {
     event: CaseWorkEvent,
     error: unknown,
   ): Promise<unknown> {
-    const record = (outcome: 'denied' | 'failed', reason: string) =>
+    const record = (outcome: 'denied' | 'failed', reason: AuditReasonCode) =>
       audit.record(context, { ...event, outcome, reason });
     if (error instanceof RecordMissing) {
       await record('denied', 'not_found');
@@ -123,7 +123,7 @@ export function createScopedRunner(deps: {
  * Adds a reason code to the call's event, after one already there (`unassigned|changed:…`):
  * what a colleague changed keeps the mark that they were not assigned.
  */
-export function addReason(event: CaseWorkEvent, code: string): void {
+export function addReason(event: CaseWorkEvent, code: AuditReasonCode): void {
   event.reason = event.reason ? `${event.reason}|${code}` : code;
 }
 

@@ -32,6 +32,7 @@ import type {
   SubjectAccessExport,
 } from '../../schemas/lifecycle.schema.ts';
 import type { RequestContext } from '../actor.ts';
+import type { AuditReasonCode } from '../audit-log.ts';
 import type { CaseWorkEvent } from '../cases/case-work-scope.ts';
 import { berlinDay, missing, NO_SUCH_CASE, openCase } from '../cases/case-work-scope.ts';
 import { personView } from '../cases/case.service.ts';
@@ -43,13 +44,16 @@ const ALL_TIME = { from: new Date('1900-01-01T00:00:00Z'), to: new Date('3000-01
 const EXPORT_LIMIT = 10_000;
 
 /** The rule a case is erased under: a code, never free text (it goes into the access log). */
-export const requestRule = (ground: EraseCaseBody['ground']) => `request.${ground}`;
+export const requestRule = (ground: EraseCaseBody['ground']) => `request.${ground}` as const;
 
 /**
  * The access-log reason of an erasure: the rule and what was removed, as counts. Together with
  * the event's actor, time and case number this is the deletion certificate.
  */
-export function certificateReason(rule: string, summary: ErasedCaseSummary): string {
+export function certificateReason(
+  rule: `${string}.${string}`,
+  summary: ErasedCaseSummary,
+): AuditReasonCode {
   const counts = Object.entries(summary.records)
     .filter(([, count]) => count > 0)
     .map(([kind, count]) => `${kind}:${count}`)
@@ -270,7 +274,7 @@ export function createLifecycleService(deps: {
     context: RequestContext,
     service: ServiceCode,
     caseId: string,
-    rule: string,
+    rule: `${string}.${string}`,
     client: DbClient,
     event: CaseWorkEvent,
   ): Promise<DeletionCertificate> {

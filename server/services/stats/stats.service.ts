@@ -31,7 +31,7 @@ import type {
   WorkloadResponse,
 } from '../../schemas/stats.schema.ts';
 import type { RequestContext } from '../actor.ts';
-import type { AuditLog } from '../audit-log.ts';
+import type { AuditLog, AuditReasonCode } from '../audit-log.ts';
 import {
   buildFamily,
   byRow,
@@ -319,7 +319,7 @@ export function createStatsService(deps: {
   async function answer<T>(
     context: RequestContext,
     action: AuditAction,
-    reason: string,
+    reason: AuditReasonCode,
     work: (service: ServiceCode) => Promise<T>,
   ): Promise<T> {
     const service = serviceOf(context);
@@ -366,7 +366,7 @@ export function createStatsService(deps: {
     ): Promise<string> {
       const granularity = query.granularity ?? 'month';
       const year = query.year ?? currentYear();
-      const reason = `${query.table}:${granularity}:${year}`;
+      const reason = `${query.table}:${granularity}:${year}` as const;
       try {
         return await answer(context, 'stats.export', reason, async (service) => {
           const found = (await tables(service, granularity, year)).find(

@@ -25,6 +25,7 @@ const STORED_REASONS = [
   'request.art17_request|case:1,notes:3,appointments:1,dataKeysDestroyed:2',
   'retention.backup.closed_case.3y|case:1',
   'retention.comeback.appointment.6m',
+  'retention.backup.unlinked_incident.24m',
   'due:4,held:1,erased:3',
   '675 events',
   '12 flags',
