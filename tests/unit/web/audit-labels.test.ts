@@ -66,8 +66,9 @@ describe('the access log in words', () => {
 
   it('labels every action differently in German and English', () => {
     const [de, en] = UI_LANGUAGES.map(translator);
-    expect(AUDIT_ACTIONS.filter((action) => actionLabel(action, de!) === actionLabel(action, en!)))
-      .toEqual([]);
+    expect(
+      AUDIT_ACTIONS.filter((action) => actionLabel(action, de!) === actionLabel(action, en!)),
+    ).toEqual([]);
   });
 
   it.each(UI_LANGUAGES)('says every stored reason in %s words, never as a code', (language) => {

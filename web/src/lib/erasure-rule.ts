@@ -13,7 +13,8 @@ export function erasureRuleText(rule: string, t: Translate): string {
     const ground = t(id);
     if (ground !== id) return t('lifecycle.erasure.ruleRequest', { values: { ground } });
   }
-  const retention = /^retention\.\w+\.(closed_case|appointment|unlinked_incident)\.(\d+)([ym])$/.exec(rule);
+  const retention =
+    /^retention\.\w+\.(closed_case|appointment|unlinked_incident)\.(\d+)([ym])$/.exec(rule);
   if (retention) {
     return t(`lifecycle.erasure.ruleRetention.${retention[1]}.${retention[3]}`, {
       values: { count: Number(retention[2]) },
