@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Three tiers (see README): unit tests need nothing, integration tests a real PostgreSQL
@@ -11,6 +12,8 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts'],
           testTimeout: 30_000,
         },
+        // Web modules read the server's shared lists through the alias SvelteKit gives them.
+        resolve: { alias: { $schemas: fileURLToPath(new URL('server/schemas', import.meta.url)) } },
       },
       {
         test: {

@@ -6,7 +6,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { UserRepository } from '../repositories/user.repository.ts';
 import type { Actor, RequestContext } from '../services/actor.ts';
 import { checkedAccessReason } from '../services/cases/case-work-scope.ts';
-import type { AuditLog } from '../services/audit-log.ts';
+import type { AuditLog, AuditReasonCode } from '../services/audit-log.ts';
 import { sessionExpiry, type SessionTimeouts } from './session.ts';
 
 /** States of a session in which only a few routes answer (docs/api.md). */
@@ -48,7 +48,7 @@ export const accessControlPlugin = fp(
     app.decorateRequest('context', null as unknown as RequestContext);
     app.decorateRequest('actor', null as unknown as Actor);
 
-    const deny = async (request: FastifyRequest, error: AppError, reason: string) => {
+    const deny = async (request: FastifyRequest, error: AppError, reason: AuditReasonCode) => {
       await options.audit.record(request.context, {
         action: 'access.denied',
         outcome: 'denied',

@@ -71,18 +71,40 @@ export const EraseCaseBody = Type.Object(
 );
 export type EraseCaseBody = Type.Static<typeof EraseCaseBody>;
 
+const ErasureCaseNumber = Type.String({
+  pattern: '^\\s*[A-Za-z]{2}-\\d{4}-\\d{4,}\\s*$',
+  maxLength: 32,
+  description: 'e.g. BU-2026-0042',
+});
+
 export const EraseByNumberBody = Type.Object(
-  {
-    ground: ErasureGround,
-    caseNumber: Type.String({
-      pattern: '^\\s*[A-Za-z]{2}-\\d{4}-\\d{4,}\\s*$',
-      maxLength: 32,
-      description: 'e.g. BU-2026-0042',
-    }),
-  },
+  { ground: ErasureGround, caseNumber: ErasureCaseNumber },
   { additionalProperties: false },
 );
 export type EraseByNumberBody = Type.Static<typeof EraseByNumberBody>;
+
+export const ErasurePreviewQuery = Type.Object(
+  { caseNumber: ErasureCaseNumber },
+  { additionalProperties: false },
+);
+export type ErasurePreviewQuery = Type.Static<typeof ErasurePreviewQuery>;
+
+/** What an erasure is about to destroy, shown before the team lead confirms it. */
+export const ErasurePreview = Type.Object(
+  {
+    caseNumber: Type.String(),
+    pseudonym: Type.String(),
+    assignedCounsellor: StaffRef,
+    coCounsellor: Nullable(StaffRef),
+    status: CaseStatusSchema,
+    openedOn: Type.String({ format: 'date' }),
+    closedOn: Nullable(Type.String({ format: 'date' })),
+    /** A case on legal hold is refused at erasure; the preview says so first. */
+    onHold: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type ErasurePreview = Type.Static<typeof ErasurePreview>;
 
 const RecordCounts = Type.Object(
   {

@@ -3,16 +3,21 @@ import type { ClientAddressPolicy } from '../config/config.schema.ts';
 import type { DbClient } from '../database/db-client.ts';
 import type { AuditOutcome, AuditRepository } from '../repositories/audit.repository.ts';
 import type { RequestContext } from './actor.ts';
+import type { AuditAction, AuditReasonText } from '../schemas/audit-actions.ts';
+import type { ErrorCode } from '../errors/app-error.ts';
+
+/** An event's reason: a listed code, a refusal's error code, or a composite of them. */
+export type AuditReasonCode = AuditReasonText<ErrorCode>;
 
 export interface AuditRecord {
-  action: string;
+  action: AuditAction;
   outcome: AuditOutcome;
   targetType?: string;
   targetId?: string;
   /** The case the event concerns, so auditors can filter by case number. */
   caseNumber?: string;
   /** A reason code such as `locked` or `wrong_password`, never free text from a request. */
-  reason?: string;
+  reason?: AuditReasonCode;
   /** The event's id, when a detail's ciphertext must be bound to it before it is written. */
   id?: string;
   /** Free text about a person (an access reason), already encrypted under its case key. */

@@ -71,7 +71,7 @@ try {
   });
   // Some access-log events, so the backup carries a chain to verify.
   for (let i = 0; i < 200; i++) {
-    await audit.record(CLI, { action: 'bench.seed', outcome: 'allowed' });
+    await audit.record(CLI, { action: 'backup.create', outcome: 'allowed' });
   }
 
   const seedStarted = process.hrtime.bigint();

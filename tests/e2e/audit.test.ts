@@ -187,7 +187,7 @@ describe('the auditor workspace in the browser', () => {
       ]);
     for (const row of await rows()) {
       expect(row.time).toMatch(GERMAN_TIME);
-      expect(row.label).toBe('Fall geöffnet case.view');
+      expect(row.label).toBe('Fall geöffnet');
       expect(row.role).toBe('Beratung · BackUp');
     }
     expect(await currentText('[data-testid=results-summary]')()).toBe(
@@ -219,7 +219,7 @@ describe('the auditor workspace in the browser', () => {
     // The same in English.
     await page.getByTestId('language-switch').selectOption('en');
     await waitForTitle(`Timeline of case ${caseNumber}`);
-    expect((await rows())[0]?.label).toBe('Case created case.create');
+    expect((await rows())[0]?.label).toBe('Case created');
     await page.getByTestId('language-switch').selectOption('de');
     await waitForTitle(`Zeitleiste zu Fall ${caseNumber}`);
   });
@@ -257,7 +257,7 @@ describe('the auditor workspace in the browser', () => {
     expect(await page.getByTestId('filter-action').inputValue()).toBe('audit.export');
     await expect
       .poll(async () => (await rows()).map((row) => [row.person, row.label]), POLL)
-      .toEqual([[auditor.username, 'Protokoll exportiert audit.export']]);
+      .toEqual([[auditor.username, 'Protokoll exportiert']]);
   });
 
   it('requests a signed checkpoint and shows it as the last one', async () => {

@@ -399,26 +399,36 @@ describe('team lead statistics in the browser', () => {
       .toBe('Die beiden Fallnummern stimmen nicht überein.');
     expect(await page.getByRole('alertdialog').count()).toBe(0);
 
-    const erase = async (caseNumber: string) => {
+    const review = async (caseNumber: string) => {
       await page.getByLabel('Fallnummer', { exact: true }).fill(caseNumber.toLowerCase());
       await page.getByLabel('Fallnummer wiederholen').fill(caseNumber);
       await page.getByLabel('Rechtsgrund').selectOption('art17_request');
       await page.getByTestId('erasure-review').click();
-      const dialog = page.getByRole('alertdialog');
-      expect(await dialog.getByTestId('confirm-action').textContent()).toContain(
-        'Endgültig löschen',
-      );
-      await dialog.getByTestId('confirm-action').click();
     };
+    const numberError = () => page.locator('#erasure-case-number-error').textContent();
 
-    await erase(held.caseNumber);
+    // An unknown number and a case on legal hold stop before the confirmation.
+    await review('BU-2026-999999');
     await expect
-      .poll(() => page.getByRole('alertdialog').textContent(), POLL)
-      .toContain('Löschsperre');
-    await page.getByRole('alertdialog').getByRole('button', { name: 'Abbrechen' }).click();
+      .poll(numberError, POLL)
+      .toBe('In Ihrem Dienst gibt es keinen Fall mit dieser Nummer.');
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
+    await review(held.caseNumber);
+    await expect.poll(numberError, POLL).toContain('Löschsperre');
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
     expect((await http('GET', `/api/cases/${held.id}`)).statusCode).toBe(200);
 
-    await erase(doomed.caseNumber);
+    // The dialog says what is about to be destroyed before anything is.
+    await review(doomed.caseNumber);
+    const dialog = page.getByRole('alertdialog');
+    await expect
+      .poll(() => dialog.getByTestId('erasure-preview').textContent(), POLL)
+      .toContain('Rotkehlchen Auskunft');
+    const preview = (await dialog.getByTestId('erasure-preview').textContent()) ?? '';
+    expect(preview).toContain('offen');
+    expect(preview).toContain('noch nicht abgeschlossen');
+    expect(await dialog.getByTestId('confirm-action').textContent()).toContain('Endgültig löschen');
+    await dialog.getByTestId('confirm-action').click();
     const certificate = page.getByTestId('deletion-certificate');
     await certificate.waitFor(POLL);
     const text = (await certificate.textContent()) ?? '';

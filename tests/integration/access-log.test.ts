@@ -47,7 +47,7 @@ describe('the access log', () => {
     t = env.t;
     for (let i = 0; i < 30; i += 1) {
       await t.app.services.audit.record(CONTEXT, {
-        action: 'test.event',
+        action: 'keys.rotate',
         outcome: 'allowed',
         targetType: 'probe',
         targetId: String(i),
@@ -56,7 +56,7 @@ describe('the access log', () => {
     expect((await env.sealer.seal()).signed).toBe(true);
     for (let i = 30; i < 40; i += 1) {
       await t.app.services.audit.record(CONTEXT, {
-        action: 'test.event',
+        action: 'keys.rotate',
         outcome: 'allowed',
         targetId: String(i),
       });
@@ -242,7 +242,7 @@ describe('concurrent writers', () => {
           while (Date.now() < until) {
             await env.t.app.services.audit.record(
               { ...CONTEXT, requestId: `client-${client}` },
-              { action: 'test.concurrent', outcome: 'allowed' },
+              { action: 'backup.create', outcome: 'allowed' },
             );
             written += 1;
           }

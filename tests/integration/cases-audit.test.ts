@@ -500,6 +500,55 @@ describe('the access log of case work', () => {
     }
   });
 
+  it('names only the fields whose value an update really changed', async () => {
+    const created = expectStatus(
+      await anna.http('POST', '/api/cases', {
+        person: { pseudonym: 'Lark', name: 'Lea Lerche', address: 'Hafenstraße 1', phone: '2' },
+        summary: 'alt',
+      }),
+      201,
+    ) as { id: string; person: Record<string, unknown> };
+    const reasonOf = async (patch: object) => {
+      const before = await lastAuditSeq(t);
+      expectStatus(await anna.http('PATCH', `/api/cases/${created.id}`, patch), 200);
+      const [event] = await auditEvents(t, { sinceSeq: before, action: 'case.update' });
+      return event?.reason;
+    };
+    // A form sends every field again; only the summary differs.
+    expect(await reasonOf({ anonymous: false, summary: 'neu', person: created.person })).toBe(
+      'changed:summary',
+    );
+    expect(await reasonOf({ summary: 'neu', person: { address: 'Hafenstraße 1' } })).toBe(
+      'unchanged',
+    );
+    // Anonymous mode deletes the name as well: both changed, though only one was sent.
+    expect(await reasonOf({ anonymous: true, person: { phone: '2' } })).toBe(
+      'changed:anonymous,person.name',
+    );
+
+    // The same for an appointment sent again whole, with one new place.
+    const slot = { start: '2026-12-03T10:00:00Z', end: '2026-12-03T11:00:00Z' };
+    const { appointment } = expectStatus(
+      await anna.http('POST', '/api/appointments', {
+        ...slot,
+        kind: 'counselling_session',
+        location: 'Büro',
+      }),
+      201,
+    ) as { appointment: { id: string } };
+    const before = await lastAuditSeq(t);
+    expectStatus(
+      await anna.http('PATCH', `/api/appointments/${appointment.id}`, {
+        ...slot,
+        kind: 'counselling_session',
+        location: 'Café',
+      }),
+      200,
+    );
+    const [event] = await auditEvents(t, { sinceSeq: before, action: 'appointment.update' });
+    expect(event?.reason).toBe('changed:location');
+  });
+
   it('records no event for a request refused by its schema (nothing was read or written)', async () => {
     const before = await lastAuditSeq(t);
     expectStatus(await anna.http('POST', '/api/cases', { person: {} }), 400);

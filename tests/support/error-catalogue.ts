@@ -48,3 +48,32 @@ export function uiTextProblem(
   }
   return null;
 }
+
+/** Every message of one language, flattened to svelte-i18n's dotted ids. */
+export function allMessages(language: UiLanguage): Map<string, string> {
+  const flat = new Map<string, string>();
+  const walk = (messages: Messages, prefix: string) => {
+    for (const [key, value] of Object.entries(messages)) {
+      if (typeof value === 'string') flat.set(`${prefix}${key}`, value);
+      else walk(value, `${prefix}${key}.`);
+    }
+  };
+  for (const name of readdirSync(LOCALES_DIR)) {
+    if (name === `${language}.json` || name.endsWith(`.${language}.json`)) {
+      walk(JSON.parse(readFileSync(`${LOCALES_DIR}${name}`, 'utf8')) as Messages, '');
+    }
+  }
+  return flat;
+}
+
+/** A stand-in for svelte-i18n's `$_`: the message with its `{values}`, or the id if missing. */
+export function translator(language: UiLanguage) {
+  const messages = allMessages(language);
+  return (id: string, options?: { values?: Record<string, string | number> }): string => {
+    const text = messages.get(id);
+    if (text === undefined) return id;
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+      String(options?.values?.[name] ?? whole),
+    );
+  };
+}

@@ -6,6 +6,8 @@ import {
   DeletionCertificate,
   EraseByNumberBody,
   EraseCaseBody,
+  ErasurePreview,
+  ErasurePreviewQuery,
   HeldCaseList,
   LegalHoldBody,
   LegalHoldView,
@@ -122,6 +124,21 @@ export default async function lifecycleRoutes(app: FastifyInstance) {
       },
     },
     (request) => lifecycle.eraseByNumber(request.context, request.body),
+  );
+
+  routes.get(
+    '/api/erasures/preview',
+    {
+      config: TEAM_LEADS_ONLY,
+      schema: {
+        tags,
+        summary:
+          "What erasing a case of the team lead's service would destroy (pseudonym, counsellors, status, dates, legal hold), before the confirmation",
+        querystring: ErasurePreviewQuery,
+        response: { 200: ErasurePreview, ...errorResponses(400, 403, 404, 500) },
+      },
+    },
+    (request) => lifecycle.erasurePreview(request.context, request.query.caseNumber),
   );
 
   routes.get(

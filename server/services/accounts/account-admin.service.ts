@@ -5,11 +5,12 @@ import type { Role, ServiceCode } from '../../generated/prisma/enums.ts';
 import type { SessionRepository } from '../../repositories/session.repository.ts';
 import type { UserRecord, UserRepository } from '../../repositories/user.repository.ts';
 import type { RequestContext } from '../actor.ts';
-import type { AuditLog } from '../audit-log.ts';
+import type { AuditLog, AuditReasonCode } from '../audit-log.ts';
 import { normaliseUsername } from './auth.service.ts';
 import { hashPassword } from './password-hashing.ts';
 import { assertAcceptablePassword } from './password-policy.ts';
 import { newSecretToken } from '../secret-token.ts';
+import type { AuditAction } from '../../schemas/audit-actions.ts';
 
 /** How long the one-time activation link of a confirmed account stays valid. */
 export const ACTIVATION_LINK_HOURS = 72;
@@ -77,9 +78,9 @@ export function createAccountAdminService(deps: {
 
   async function recordAdmin(
     context: RequestContext,
-    action: string,
+    action: AuditAction,
     userId: string,
-    reason?: string,
+    reason?: AuditReasonCode,
   ) {
     await audit.record(context, {
       action,

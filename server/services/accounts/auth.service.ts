@@ -4,7 +4,7 @@ import { AppError } from '../../errors/app-error.ts';
 import type { UserRecord, UserRepository } from '../../repositories/user.repository.ts';
 import type { SessionRepository } from '../../repositories/session.repository.ts';
 import type { RequestContext } from '../actor.ts';
-import type { AuditLog } from '../audit-log.ts';
+import type { AuditLog, AuditReasonCode } from '../audit-log.ts';
 import { hashPassword, needsRehash, timingDummyHash, verifyPassword } from './password-hashing.ts';
 import { assertAcceptablePassword } from './password-policy.ts';
 import { hashSecretToken } from '../secret-token.ts';
@@ -17,6 +17,7 @@ import {
   newTotpSecret,
   totpUri,
 } from './totp.ts';
+import type { AuditAction } from '../../schemas/audit-actions.ts';
 
 /** Every `threshold` failures in a row lock the account, each time twice as long (SECURITY.md). */
 export const LOCKOUT = { threshold: 10, firstLockMinutes: 1, maxLockMinutes: 24 * 60 } as const;
@@ -76,7 +77,7 @@ export function createAuthService(deps: {
   const { users, audit, clock, recoveryKey } = deps;
   const unknownNames = createUnknownNameLockout();
 
-  async function refuseWhileLocked(context: RequestContext, user: UserRecord, action: string) {
+  async function refuseWhileLocked(context: RequestContext, user: UserRecord, action: AuditAction) {
     if (!user.lockedUntil || user.lockedUntil <= clock.now()) return;
     await audit.record(context, {
       action,
@@ -115,8 +116,8 @@ export function createAuthService(deps: {
   async function failSignIn(
     context: RequestContext,
     user: UserRecord,
-    reason: string,
-    action = 'auth.login',
+    reason: AuditReasonCode,
+    action: AuditAction = 'auth.login',
     answer: () => AppError = INVALID,
   ): Promise<never> {
     const event = { targetType: 'user', targetId: user.id };
@@ -277,7 +278,7 @@ export function createAuthService(deps: {
       context: RequestContext,
       userId: string,
       password: string,
-      action: string,
+      action: AuditAction,
     ) {
       const user = await users.findById(userId);
       if (!user || user.disabled) throw new AppError('unauthenticated', 'Please sign in.');

@@ -21,6 +21,7 @@ import {
   missing,
   type CaseWorkEvent,
   type CaseWorkScope,
+  addChanged,
   addReason,
 } from '../cases/case-work-scope.ts';
 import { slotView } from '../cases/case.service.ts';
@@ -318,7 +319,8 @@ export function createAppointmentService(deps: {
             note: patch.note,
           };
           await appointments.update(service, id, changes, client);
-          addReason(event, `changed:${Object.keys(patch).sort().join(',')}`);
+          const updated = (await appointments.findById(service, id, client))!;
+          addChanged(event, loggedFields(current), loggedFields(updated), Object.keys(patch));
           return saved(context, service, id, client);
         },
       );
@@ -327,3 +329,17 @@ export function createAppointmentService(deps: {
 }
 
 export type AppointmentService = ReturnType<typeof createAppointmentService>;
+
+/** An appointment's fields under the request's names, to see which an update changed. */
+function loggedFields(record: AppointmentRecord): Record<string, unknown> {
+  return {
+    counsellorId: record.counsellor.id,
+    caseId: record.caseId,
+    kind: record.kind,
+    status: record.status,
+    start: record.startsAt.toISOString(),
+    end: record.endsAt.toISOString(),
+    location: record.location,
+    note: record.note,
+  };
+}

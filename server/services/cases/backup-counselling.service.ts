@@ -38,6 +38,7 @@ import {
   requireService,
   type CaseWorkEvent,
   type CaseWorkScope,
+  addChanged,
   addReason,
 } from './case-work-scope.ts';
 
@@ -241,8 +242,9 @@ export function createBackupCounsellingService(deps: {
           });
           await incidents.update(service, id, patch, client);
           await facts.record(service, 'incident', id, client);
-          addReason(event, `changed:${Object.keys(patch).sort().join(',')}`);
-          return incidentView((await incidents.findById(service, id, client))!);
+          const updated = incidentView((await incidents.findById(service, id, client))!);
+          addChanged(event, incidentView(current), updated, Object.keys(patch));
+          return updated;
         },
       );
     },
@@ -340,12 +342,16 @@ export function createBackupCounsellingService(deps: {
         { action: 'accompaniment.update', targetType: 'case', targetId: caseId },
         async (client, service, event) => {
           await backupCase(context, service, caseId, 'Accompaniments', client, event);
-          if (!(await accompaniments.update(service, caseId, id, patch, client))) {
+          const current =
+            (await accompaniments.find(service, caseId, id, client)) ??
             missing('No such accompaniment in this case.');
-          }
+          await accompaniments.update(service, caseId, id, patch, client);
           await facts.record(service, 'accompaniment', id, client);
-          addReason(event, `changed:${Object.keys(patch).sort().join(',')}`);
-          return accompanimentView((await accompaniments.find(service, caseId, id, client))!);
+          const updated = accompanimentView(
+            (await accompaniments.find(service, caseId, id, client))!,
+          );
+          addChanged(event, accompanimentView(current), updated, Object.keys(patch));
+          return updated;
         },
       );
     },
@@ -408,8 +414,9 @@ export function createBackupCounsellingService(deps: {
             patch.decidedOn === undefined ? current.decidedOn : patch.decidedOn,
           );
           await claims.update(service, caseId, id, patch, client);
-          addReason(event, `changed:${Object.keys(patch).sort().join(',')}`);
-          return claimView((await claims.find(service, caseId, id, client))!);
+          const updated = claimView((await claims.find(service, caseId, id, client))!);
+          addChanged(event, claimView(current), updated, Object.keys(patch));
+          return updated;
         },
       );
     },

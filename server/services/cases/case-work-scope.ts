@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { DecryptionError, FieldTypeError, KeyShreddedError } from '../../../crypto/index.ts';
 import type { Clock } from '../../clock.ts';
@@ -6,17 +7,18 @@ import { AppError } from '../../errors/app-error.ts';
 import type { ServiceCode } from '../../generated/prisma/enums.ts';
 import type { ScopedTransaction } from '../../repositories/case-work/sealed-fields.ts';
 import type { RequestContext } from '../actor.ts';
-import type { AuditLog } from '../audit-log.ts';
+import type { AuditLog, AuditReasonCode } from '../audit-log.ts';
 import type { CaseHeader } from '../../repositories/case-work/case.repository.ts';
 import { readableLength, visibleText } from '../text/visible-text.ts';
+import type { AuditAction } from '../../schemas/audit-actions.ts';
 
 /** The access-log event a case-work call writes; `work` may fill in the target it found. */
 export interface CaseWorkEvent {
-  action: string;
+  action: AuditAction;
   targetType: string;
   targetId?: string;
   caseNumber?: string;
-  reason?: string;
+  reason?: AuditReasonCode;
   /** Set with `detail`: the event id the detail's ciphertext is bound to. */
   id?: string;
   detail?: { ciphertext: Uint8Array<ArrayBuffer>; digest: Uint8Array<ArrayBuffer> };
@@ -70,7 +72,7 @@ export function createScopedRunner(deps: {
     event: CaseWorkEvent,
     error: unknown,
   ): Promise<unknown> {
-    const record = (outcome: 'denied' | 'failed', reason: string) =>
+    const record = (outcome: 'denied' | 'failed', reason: AuditReasonCode) =>
       audit.record(context, { ...event, outcome, reason });
     if (error instanceof RecordMissing) {
       await record('denied', 'not_found');
@@ -121,8 +123,24 @@ export function createScopedRunner(deps: {
  * Adds a reason code to the call's event, after one already there (`unassigned|changed:…`):
  * what a colleague changed keeps the mark that they were not assigned.
  */
-export function addReason(event: CaseWorkEvent, code: string): void {
+export function addReason(event: CaseWorkEvent, code: AuditReasonCode): void {
   event.reason = event.reason ? `${event.reason}|${code}` : code;
+}
+
+/**
+ * Adds the fields of an update whose value really differs (names, never values): a form sends
+ * every field, but the log should say what was changed. `unchanged` when nothing was.
+ */
+export function addChanged(
+  event: CaseWorkEvent,
+  before: object,
+  after: object,
+  keys: readonly string[] = Object.keys(after),
+): void {
+  const was = before as Record<string, unknown>;
+  const is = after as Record<string, unknown>;
+  const changed = keys.filter((key) => !isDeepStrictEqual(was[key] ?? null, is[key] ?? null));
+  addReason(event, changed.length > 0 ? `changed:${changed.sort().join(',')}` : 'unchanged');
 }
 
 /** The case lookups the access rule needs (repositories/case-work/case.repository.ts). */

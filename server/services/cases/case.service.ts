@@ -35,6 +35,7 @@ import {
   daysBefore,
   missing,
   type CaseWorkScope,
+  addChanged,
   addReason,
   NO_SUCH_CASE,
   OPENED_YEARS_BEFORE_CREATION,
@@ -480,6 +481,7 @@ export function createCaseService(deps: {
           if (patch.coCounsellorId) {
             await requireCounsellor(service, patch.coCounsellorId, 'co-counsellor', client);
           }
+          const before = loggedFields(caseView(await load(service, id, client)));
           await cases.update(
             service,
             id,
@@ -504,7 +506,7 @@ export function createCaseService(deps: {
               { field: '/coCounsellorId' },
             );
           }
-          addReason(event, `changed:${changedFields(patch).join(',')}`);
+          addChanged(event, before, loggedFields(caseView(record)));
           return {
             ...caseView(record),
             ...(pseudonym === undefined
@@ -528,17 +530,20 @@ export function createCaseService(deps: {
   };
 }
 
-/** Field names (never values) for the access log: which parts of a case changed. */
-function changedFields(patch: UpdateCaseBody): string[] {
-  const names: string[] = [];
-  for (const [key, value] of Object.entries(patch)) {
-    if (key === 'person' && value && typeof value === 'object') {
-      names.push(...Object.keys(value).map((field) => `person.${field}`));
-    } else {
-      names.push(key);
-    }
-  }
-  return names.sort();
+/** A case's fields as the access log names them (`person.address`), to see which changed. */
+function loggedFields(view: CaseView): Record<string, unknown> {
+  const { person, assignedCounsellor, coCounsellor } = view;
+  return {
+    status: view.status,
+    anonymous: view.anonymous,
+    openedOn: view.openedOn,
+    closedOn: view.closedOn,
+    closingReason: view.closingReason,
+    summary: view.summary,
+    assignedCounsellorId: assignedCounsellor.id,
+    coCounsellorId: coCounsellor?.id ?? null,
+    ...Object.fromEntries(Object.entries(person).map(([key, value]) => [`person.${key}`, value])),
+  };
 }
 
 export type CaseService = ReturnType<typeof createCaseService>;

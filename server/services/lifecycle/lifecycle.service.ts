@@ -27,10 +27,12 @@ import type {
   EraseByNumberBody,
   EraseCaseBody,
   HeldCaseList,
+  ErasurePreview,
   LegalHoldView,
   SubjectAccessExport,
 } from '../../schemas/lifecycle.schema.ts';
 import type { RequestContext } from '../actor.ts';
+import type { AuditReasonCode } from '../audit-log.ts';
 import type { CaseWorkEvent } from '../cases/case-work-scope.ts';
 import { berlinDay, missing, NO_SUCH_CASE, openCase } from '../cases/case-work-scope.ts';
 import { personView } from '../cases/case.service.ts';
@@ -42,13 +44,16 @@ const ALL_TIME = { from: new Date('1900-01-01T00:00:00Z'), to: new Date('3000-01
 const EXPORT_LIMIT = 10_000;
 
 /** The rule a case is erased under: a code, never free text (it goes into the access log). */
-export const requestRule = (ground: EraseCaseBody['ground']) => `request.${ground}`;
+export const requestRule = (ground: EraseCaseBody['ground']) => `request.${ground}` as const;
 
 /**
  * The access-log reason of an erasure: the rule and what was removed, as counts. Together with
  * the event's actor, time and case number this is the deletion certificate.
  */
-export function certificateReason(rule: string, summary: ErasedCaseSummary): string {
+export function certificateReason(
+  rule: `${string}.${string}`,
+  summary: ErasedCaseSummary,
+): AuditReasonCode {
   const counts = Object.entries(summary.records)
     .filter(([, count]) => count > 0)
     .map(([kind, count]) => `${kind}:${count}`)
@@ -269,7 +274,7 @@ export function createLifecycleService(deps: {
     context: RequestContext,
     service: ServiceCode,
     caseId: string,
-    rule: string,
+    rule: `${string}.${string}`,
     client: DbClient,
     event: CaseWorkEvent,
   ): Promise<DeletionCertificate> {
@@ -430,6 +435,37 @@ export function createLifecycleService(deps: {
             (await lifecycle.idByCaseNumber(service, caseNumber, client)) ?? missing(NO_SUCH_CASE);
           event.targetId = caseId;
           return eraseFound(context, service, caseId, requestRule(input.ground), client, event);
+        },
+      );
+    },
+
+    /**
+     * What erasing a case would destroy, by case number, before the team lead confirms: the
+     * same scope and role as the erasure, so another service's case is not found either.
+     */
+    async erasurePreview(context: RequestContext, number: string): Promise<ErasurePreview> {
+      const caseNumber = number.trim().toUpperCase();
+      return scope.run(
+        context,
+        ['team_lead'],
+        { action: 'case.erasure_preview', targetType: 'case', caseNumber },
+        async (client, service, event) => {
+          const caseId =
+            (await lifecycle.idByCaseNumber(service, caseNumber, client)) ?? missing(NO_SUCH_CASE);
+          event.targetId = caseId;
+          const found =
+            (await deps.cases.findById(service, caseId, clock.now(), client)) ??
+            missing(NO_SUCH_CASE);
+          return {
+            caseNumber: found.caseNumber,
+            pseudonym: found.sealed.pseudonym,
+            assignedCounsellor: found.assignedCounsellor,
+            coCounsellor: found.coCounsellor,
+            status: found.status,
+            openedOn: found.openedOn,
+            closedOn: found.closedOn,
+            onHold: (await lifecycle.findHold(service, caseId, client)) !== null,
+          };
         },
       );
     },

@@ -20,7 +20,7 @@ export interface DueItem {
   /** The case number, or `appointment` / `incident` for a record of no case. */
   label: string;
   /** The rule as a code, e.g. `retention.backup.closed_case.3y`. */
-  rule: string;
+  rule: `retention.${string}`;
   /**
    * Why it is due: when the server recorded the closing of a case (never the closing day a
    * counsellor typed), the end of an appointment.
@@ -71,7 +71,7 @@ export function createRetentionService(deps: {
     const items: DueItem[] = [];
     for (const service of SERVICES) {
       const years = policy.closedCaseYears[service];
-      const rule = `retention.${service}.closed_case.${years}y`;
+      const rule = `retention.${service}.closed_case.${years}y` as const;
       const cases = await transact(service, (client) =>
         lifecycle.dueCases(service, monthsBefore(now, years * 12), client),
       );
@@ -96,7 +96,7 @@ export function createRetentionService(deps: {
           service,
           id: appointment.id,
           label: 'appointment',
-          rule: `retention.${service}.appointment.${months}m`,
+          rule: `retention.${service}.appointment.${months}m` as const,
           dueSince: appointment.endsAt.toISOString(),
           onHold: false,
         })),
@@ -111,7 +111,7 @@ export function createRetentionService(deps: {
           service,
           id: incident.id,
           label: 'incident',
-          rule: `retention.${service}.unlinked_incident.${incidentMonths}m`,
+          rule: `retention.${service}.unlinked_incident.${incidentMonths}m` as const,
           dueSince: incident.updatedAt.toISOString(),
           onHold: false,
         })),

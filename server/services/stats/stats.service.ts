@@ -31,7 +31,7 @@ import type {
   WorkloadResponse,
 } from '../../schemas/stats.schema.ts';
 import type { RequestContext } from '../actor.ts';
-import type { AuditLog } from '../audit-log.ts';
+import type { AuditLog, AuditReasonCode } from '../audit-log.ts';
 import {
   buildFamily,
   byRow,
@@ -40,6 +40,7 @@ import {
   type FamilySpec,
   type TableSpec,
 } from './stats-tables.ts';
+import type { AuditAction } from '../../schemas/audit-actions.ts';
 
 // Team leads' statistics: counts of the facts tables (never a decrypted record), suppressed by
 // stats-tables.ts. Every call is an access-log event.
@@ -317,8 +318,8 @@ export function createStatsService(deps: {
   /** Runs a read for the caller's service; the answer leaves only once its event is written. */
   async function answer<T>(
     context: RequestContext,
-    action: string,
-    reason: string,
+    action: AuditAction,
+    reason: AuditReasonCode,
     work: (service: ServiceCode) => Promise<T>,
   ): Promise<T> {
     const service = serviceOf(context);
@@ -365,7 +366,7 @@ export function createStatsService(deps: {
     ): Promise<string> {
       const granularity = query.granularity ?? 'month';
       const year = query.year ?? currentYear();
-      const reason = `${query.table}:${granularity}:${year}`;
+      const reason = `${query.table}:${granularity}:${year}` as const;
       try {
         return await answer(context, 'stats.export', reason, async (service) => {
           const found = (await tables(service, granularity, year)).find(

@@ -3,6 +3,7 @@ import type {
   DeletionCertificate as DeletionCertificateSchema,
   EraseByNumberBody,
   EraseCaseBody,
+  ErasurePreview as ErasurePreviewSchema,
   HeldCaseList as HeldCaseListSchema,
   LegalHoldBody,
   LegalHoldView,
@@ -20,6 +21,7 @@ export type SubjectAccessExport = Static<typeof SubjectAccessExportSchema>;
 export type EraseCaseRequest = Static<typeof EraseCaseBody>;
 export type EraseByNumberRequest = Static<typeof EraseByNumberBody>;
 export type DeletionCertificate = Static<typeof DeletionCertificateSchema>;
+export type ErasurePreview = Static<typeof ErasurePreviewSchema>;
 
 const casePath = (id: string) => `/api/cases/${encodeURIComponent(id)}`;
 
@@ -69,4 +71,12 @@ export function eraseCase(caseId: string, request: EraseCaseRequest): Promise<De
 /** Team leads: erase a case of their service by its case number. */
 export function eraseCaseByNumber(request: EraseByNumberRequest): Promise<DeletionCertificate> {
   return apiRequest<DeletionCertificate>('POST', '/api/erasures', request);
+}
+
+/** Team leads: what erasing the case would destroy, before they confirm. */
+export function previewErasure(caseNumber: string): Promise<ErasurePreview> {
+  return apiRequest<ErasurePreview>(
+    'GET',
+    `/api/erasures/preview?${new URLSearchParams({ caseNumber })}`,
+  );
 }
