@@ -16,7 +16,7 @@ import type {
   IncidentView,
   ReferralList,
   ReferralView,
-} from '$schemas/backup.schema';
+} from '$schemas/backup-counselling.schema';
 import type {
   AmendNoteBody,
   CaseList as CaseListSchema,
