@@ -16,6 +16,7 @@ import {
   createRiskAssessmentRepository,
 } from '../repositories/case-work/comeback-records.repository.ts';
 import { createIncidentRepository } from '../repositories/case-work/incident.repository.ts';
+import { createFollowUpRepository } from '../repositories/case-work/follow-up.repository.ts';
 import { createNoteRepository } from '../repositories/case-work/note.repository.ts';
 import { createScopedTransaction } from '../repositories/case-work/sealed-fields.ts';
 import { createStaffRepository } from '../repositories/case-work/staff.repository.ts';
@@ -36,6 +37,10 @@ import { createBackupService, type BackupService } from '../services/cases/backu
 import { createCaseWorkScope } from '../services/cases/case-work-scope.ts';
 import { createCaseService, type CaseService } from '../services/cases/case.service.ts';
 import { createComebackService, type ComebackService } from '../services/cases/comeback.service.ts';
+import {
+  createFollowUpService,
+  type FollowUpService,
+} from '../services/cases/follow-up.service.ts';
 import { createNoteService, type NoteService } from '../services/cases/note.service.ts';
 import { createStatsService, type StatsService } from '../services/stats/stats.service.ts';
 
@@ -43,6 +48,7 @@ import { createStatsService, type StatsService } from '../services/stats/stats.s
 export interface CaseWorkServices {
   cases: CaseService;
   notes: NoteService;
+  followUps: FollowUpService;
   backup: BackupService;
   comeback: ComebackService;
   appointments: AppointmentService;
@@ -75,14 +81,22 @@ export function createCaseWork(deps: {
   const appointments = createAppointmentRepository(fields);
   const accompaniments = createAccompanimentRepository(fields);
   const exitPhases = createExitPhaseRepository(fields);
+  const claims = createClaimRepository(fields);
   return {
     cases: createCaseService({ scope, cases, staff, accompaniments, exitPhases, facts }),
     notes: createNoteService({ scope, notes: createNoteRepository(fields), staff, facts, clock }),
+    followUps: createFollowUpService({
+      scope,
+      followUps: createFollowUpRepository(fields),
+      claims,
+      accompaniments,
+      staff,
+    }),
     backup: createBackupService({
       scope,
       incidents: createIncidentRepository(fields),
       accompaniments,
-      claims: createClaimRepository(fields),
+      claims,
       referrals: createReferralRepository(fields),
       staff,
       facts,

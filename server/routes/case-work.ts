@@ -4,6 +4,7 @@ import calendarRoutes from './calendar/index.ts';
 import backupCaseRoutes from './cases/backup.ts';
 import comebackCaseRoutes from './cases/comeback.ts';
 import caseRoutes from './cases/index.ts';
+import followUpRoutes from './cases/follow-ups.ts';
 import incidentRoutes from './incidents/index.ts';
 import preventionRoutes from './prevention/index.ts';
 import statsRoutes from './stats/index.ts';
@@ -14,6 +15,7 @@ export default async function caseWorkRoutes(app: FastifyInstance) {
   await app.register(caseRoutes);
   await app.register(backupCaseRoutes);
   await app.register(comebackCaseRoutes);
+  await app.register(followUpRoutes);
   await app.register(incidentRoutes);
   await app.register(appointmentRoutes);
   await app.register(calendarRoutes);

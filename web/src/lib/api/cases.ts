@@ -41,6 +41,13 @@ import type {
   RiskAssessmentView,
 } from '$schemas/comeback.schema';
 import type { StaffRef } from '$schemas/case-work.schema';
+import type {
+  CreateFollowUpBody,
+  FollowUpList as FollowUpListSchema,
+  FollowUpSuggestion as FollowUpSuggestionSchema,
+  FollowUpView,
+  UpdateFollowUpBody,
+} from '$schemas/follow-ups.schema';
 import { apiRequest } from './client';
 
 // Cases, their notes and the records of each service (/api/cases…, /api/incidents). Types come
@@ -78,6 +85,11 @@ export type ExitPhase = PhaseChange['phase'];
 export type NewPhaseRequest = Static<typeof ChangePhaseBody>;
 export type RiskAssessment = Static<typeof RiskAssessmentView>;
 export type RiskAssessmentList = Static<typeof RiskAssessmentListSchema>;
+export type FollowUp = Static<typeof FollowUpView>;
+export type FollowUpSuggestion = Static<typeof FollowUpSuggestionSchema>;
+export type FollowUpList = Static<typeof FollowUpListSchema>;
+export type NewFollowUpRequest = Static<typeof CreateFollowUpBody>;
+export type FollowUpChangeRequest = Static<typeof UpdateFollowUpBody>;
 export type NewRiskAssessmentRequest = Static<typeof AssessRiskBody>;
 
 /** Filters of the case list; the period is that of the case (opened … closed). */
@@ -292,5 +304,25 @@ export function decideRisk(
     'POST',
     `${casePath(caseId)}/risk-assessments/${encodeURIComponent(assessmentId)}/decision`,
     { decision },
+  );
+}
+
+export function listFollowUps(caseId: string): Promise<FollowUpList> {
+  return apiRequest<FollowUpList>('GET', `${casePath(caseId)}/follow-ups`);
+}
+
+export function addFollowUp(caseId: string, request: NewFollowUpRequest): Promise<FollowUp> {
+  return apiRequest<FollowUp>('POST', `${casePath(caseId)}/follow-ups`, request);
+}
+
+export function updateFollowUp(
+  caseId: string,
+  followUpId: string,
+  request: FollowUpChangeRequest,
+): Promise<FollowUp> {
+  return apiRequest<FollowUp>(
+    'PATCH',
+    `${casePath(caseId)}/follow-ups/${encodeURIComponent(followUpId)}`,
+    request,
   );
 }
