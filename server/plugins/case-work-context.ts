@@ -20,6 +20,7 @@ import { createFollowUpRepository } from '../repositories/case-work/follow-up.re
 import { createNoteRepository } from '../repositories/case-work/note.repository.ts';
 import { createScopedTransaction } from '../repositories/case-work/sealed-fields.ts';
 import { createStaffRepository } from '../repositories/case-work/staff.repository.ts';
+import { createWorkplaceRepository } from '../repositories/case-work/workplace.repository.ts';
 import {
   createStatsFactsRepository,
   createWorkloadRepository,
@@ -42,6 +43,10 @@ import {
   type FollowUpService,
 } from '../services/cases/follow-up.service.ts';
 import { createNoteService, type NoteService } from '../services/cases/note.service.ts';
+import {
+  createWorkplaceService,
+  type WorkplaceService,
+} from '../services/cases/workplace.service.ts';
 import { createStatsService, type StatsService } from '../services/stats/stats.service.ts';
 
 /** The services behind the case-work routes (routes/cases, incidents, appointments, …). */
@@ -54,6 +59,7 @@ export interface CaseWorkServices {
   appointments: AppointmentService;
   calendar: CalendarFeedService;
   stats: StatsService;
+  workplace: WorkplaceService;
 }
 
 declare module 'fastify' {
@@ -82,12 +88,14 @@ export function createCaseWork(deps: {
   const accompaniments = createAccompanimentRepository(fields);
   const exitPhases = createExitPhaseRepository(fields);
   const claims = createClaimRepository(fields);
+  const followUps = createFollowUpRepository(fields);
+  const appointmentService = createAppointmentService({ scope, appointments, cases, staff });
   return {
     cases: createCaseService({ scope, cases, staff, accompaniments, exitPhases, facts }),
     notes: createNoteService({ scope, notes: createNoteRepository(fields), staff, facts, clock }),
     followUps: createFollowUpService({
       scope,
-      followUps: createFollowUpRepository(fields),
+      followUps,
       claims,
       accompaniments,
       staff,
@@ -110,7 +118,15 @@ export function createCaseWork(deps: {
       staff,
       facts,
     }),
-    appointments: createAppointmentService({ scope, appointments, cases, staff }),
+    appointments: appointmentService,
+    workplace: createWorkplaceService({
+      scope,
+      workplace: createWorkplaceRepository(fields),
+      followUps,
+      cases,
+      appointments: appointmentService,
+      staff,
+    }),
     calendar: createCalendarFeedService({
       scope,
       transact,

@@ -9,6 +9,7 @@ import incidentRoutes from './incidents/index.ts';
 import preventionRoutes from './prevention/index.ts';
 import statsRoutes from './stats/index.ts';
 import lifecycleRoutes from './lifecycle/index.ts';
+import workplaceRoutes from './workplace/index.ts';
 
 /** Every case-work route, registered by app.ts in one step. */
 export default async function caseWorkRoutes(app: FastifyInstance) {
@@ -22,4 +23,5 @@ export default async function caseWorkRoutes(app: FastifyInstance) {
   await app.register(preventionRoutes);
   await app.register(statsRoutes);
   await app.register(lifecycleRoutes);
+  await app.register(workplaceRoutes);
 }
