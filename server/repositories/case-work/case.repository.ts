@@ -56,6 +56,12 @@ const CASE_NUMBER = /^(BU|CB)-\d{4}-\d{4,}$/;
  * unrelated rows, so this is reached only beyond about two million cases per service.
  */
 const MAX_SEARCH_CANDIDATES = 2_000;
+/** Shorter search terms are matched exactly only: two letters would match half the service. */
+export const PARTIAL_SEARCH_MIN_LENGTH = 3;
+/** Pseudonyms decrypted per statement of a partial search (one data-key query each). */
+const PARTIAL_SEARCH_BATCH = 1_000;
+/** A term that can be part of a case number: digits, at least one, and dashes or letters. */
+const CASE_NUMBER_PART = /^[A-Z]{0,2}-?[\d-]*\d[\d-]*$/;
 /**
  * Lists count their matches up to here. Row-level security checks every row it counts, so an
  * exact count of 50,000 cases would cost more than the page itself.
@@ -319,6 +325,52 @@ export function createCaseRepository(fields: FieldCrypto) {
     const rows = await client.$queryRaw<{ n: number }[]>`
       SELECT count(*)::int AS n FROM (SELECT FROM cases c WHERE ${where} LIMIT ${LIST_COUNT_CAP + 1}) n`;
     return rows[0]!.n;
+  }
+
+  /**
+   * Cases whose number contains the term, or whose pseudonym contains it (both normalised as
+   * search compares them). Nothing searchable is stored for this: the service's pseudonyms
+   * are decrypted here, in batches, for this one request, and dropped (SECURITY.md, Partial
+   * search). Real names are never matched in part.
+   */
+  async function partialMatches(
+    service: ServiceCode,
+    where: Prisma.Sql,
+    text: string,
+    client: DbClient,
+  ): Promise<string[]> {
+    const wanted = normaliseForIndex(text);
+    if (wanted.length < PARTIAL_SEARCH_MIN_LENGTH) return [];
+    const found: string[] = [];
+    const numberPart = text.trim().toUpperCase();
+    if (CASE_NUMBER_PART.test(numberPart)) {
+      const byNumber = await client.$queryRaw<{ id: string }[]>`
+        SELECT c.id FROM cases c
+         WHERE ${where} AND strpos(c.case_number, ${numberPart}) > 0`;
+      found.push(...byNumber.map((row) => row.id));
+    }
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const batch = await client.$queryRaw<{ id: string; pseudonym: Uint8Array }[]>`
+        SELECT c.id, c.pseudonym FROM cases c
+         WHERE ${where} AND c.id > ${after}::uuid
+         ORDER BY c.id
+         LIMIT ${PARTIAL_SEARCH_BATCH}`;
+      if (batch.length === 0) break;
+      const opened = await openEach(
+        fields,
+        TABLE,
+        { pseudonym: CASE_SEALED.pseudonym },
+        batch.map((row) => ({ owner: caseOwner(service, row.id), row })),
+        client,
+      );
+      batch.forEach((row, i) => {
+        if (normaliseForIndex(opened[i]!.pseudonym!).includes(wanted)) found.push(row.id);
+      });
+      if (batch.length < PARTIAL_SEARCH_BATCH) break;
+      after = batch[batch.length - 1]!.id;
+    }
+    return [...new Set(found)];
   }
 
   function capped(total: number) {
@@ -651,7 +703,7 @@ export function createCaseRepository(fields: FieldCrypto) {
         client,
       );
       const alsoSet = new Set(also);
-      const matches: string[] = [];
+      const matches: string[] = await partialMatches(service, where, query.text, client);
       const realNameOnly: RealNameHit[] = [];
       candidates.forEach((row, i) => {
         const opened = names[i]!;
