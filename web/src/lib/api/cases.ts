@@ -100,20 +100,32 @@ export interface CaseFilter {
   to?: string;
 }
 
+/** The columns the list sorts by, and where a further page starts. */
+export interface CaseOrder {
+  sort?: NonNullable<CaseSearchRequest['sort']>;
+  order?: 'asc' | 'desc';
+  /** `nextCursor` of the page before. */
+  cursor?: string;
+}
+
 export const PAGE_SIZE = 50;
 
 const casePath = (id: string) => `/api/cases/${encodeURIComponent(id)}`;
 
 /** Lists cases; with a search term it goes through POST, so that names never reach a URL. */
-export function findCases(term: string, filter: CaseFilter): Promise<CaseListResponse> {
+export function findCases(
+  term: string,
+  filter: CaseFilter,
+  order: CaseOrder = {},
+): Promise<CaseListResponse> {
   if (term === '') {
     const query = new URLSearchParams({ limit: String(PAGE_SIZE), offset: '0' });
-    for (const [key, value] of Object.entries(filter)) {
+    for (const [key, value] of Object.entries({ ...filter, ...order })) {
       if (value) query.set(key, value);
     }
     return apiRequest<CaseListResponse>('GET', `/api/cases?${query.toString()}`);
   }
-  const body: CaseSearchRequest = { q: term, ...filter, limit: PAGE_SIZE, offset: 0 };
+  const body: CaseSearchRequest = { q: term, ...filter, ...order, limit: PAGE_SIZE, offset: 0 };
   return apiRequest<CaseListResponse>('POST', '/api/cases/search', body);
 }
 
