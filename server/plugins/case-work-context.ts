@@ -16,9 +16,11 @@ import {
   createRiskAssessmentRepository,
 } from '../repositories/case-work/comeback-records.repository.ts';
 import { createIncidentRepository } from '../repositories/case-work/incident.repository.ts';
+import { createFollowUpRepository } from '../repositories/case-work/follow-up.repository.ts';
 import { createNoteRepository } from '../repositories/case-work/note.repository.ts';
 import { createScopedTransaction } from '../repositories/case-work/sealed-fields.ts';
 import { createStaffRepository } from '../repositories/case-work/staff.repository.ts';
+import { createWorkplaceRepository } from '../repositories/case-work/workplace.repository.ts';
 import {
   createStatsFactsRepository,
   createWorkloadRepository,
@@ -39,18 +41,28 @@ import {
 import { createCaseWorkScope } from '../services/cases/case-work-scope.ts';
 import { createCaseService, type CaseService } from '../services/cases/case.service.ts';
 import { createComebackService, type ComebackService } from '../services/cases/comeback.service.ts';
+import {
+  createFollowUpService,
+  type FollowUpService,
+} from '../services/cases/follow-up.service.ts';
 import { createNoteService, type NoteService } from '../services/cases/note.service.ts';
+import {
+  createWorkplaceService,
+  type WorkplaceService,
+} from '../services/cases/workplace.service.ts';
 import { createStatsService, type StatsService } from '../services/stats/stats.service.ts';
 
 /** The services behind the case-work routes (routes/cases, incidents, appointments, …). */
 export interface CaseWorkServices {
   cases: CaseService;
   notes: NoteService;
+  followUps: FollowUpService;
   backup: BackupCounsellingService;
   comeback: ComebackService;
   appointments: AppointmentService;
   calendar: CalendarFeedService;
   stats: StatsService;
+  workplace: WorkplaceService;
 }
 
 declare module 'fastify' {
@@ -78,14 +90,24 @@ export function createCaseWork(deps: {
   const appointments = createAppointmentRepository(fields);
   const accompaniments = createAccompanimentRepository(fields);
   const exitPhases = createExitPhaseRepository(fields);
+  const claims = createClaimRepository(fields);
+  const followUps = createFollowUpRepository(fields);
+  const appointmentService = createAppointmentService({ scope, appointments, cases, staff });
   return {
     cases: createCaseService({ scope, cases, staff, accompaniments, exitPhases, facts }),
     notes: createNoteService({ scope, notes: createNoteRepository(fields), staff, facts, clock }),
+    followUps: createFollowUpService({
+      scope,
+      followUps,
+      claims,
+      accompaniments,
+      staff,
+    }),
     backup: createBackupCounsellingService({
       scope,
       incidents: createIncidentRepository(fields),
       accompaniments,
-      claims: createClaimRepository(fields),
+      claims,
       referrals: createReferralRepository(fields),
       staff,
       facts,
@@ -99,7 +121,15 @@ export function createCaseWork(deps: {
       staff,
       facts,
     }),
-    appointments: createAppointmentService({ scope, appointments, cases, staff }),
+    appointments: appointmentService,
+    workplace: createWorkplaceService({
+      scope,
+      workplace: createWorkplaceRepository(fields),
+      followUps,
+      cases,
+      appointments: appointmentService,
+      staff,
+    }),
     calendar: createCalendarFeedService({
       scope,
       transact,

@@ -15,6 +15,7 @@ import {
   createRiskAssessmentRepository,
 } from '../repositories/case-work/comeback-records.repository.ts';
 import { createIncidentRepository } from '../repositories/case-work/incident.repository.ts';
+import { createFollowUpRepository } from '../repositories/case-work/follow-up.repository.ts';
 import { createNoteRepository } from '../repositories/case-work/note.repository.ts';
 import { createScopedTransaction } from '../repositories/case-work/sealed-fields.ts';
 import { createStaffRepository } from '../repositories/case-work/staff.repository.ts';
@@ -67,6 +68,7 @@ export function installLifecycle(
       lifecycle,
       cases: createCaseRepository(fields),
       notes: createNoteRepository(fields),
+      followUps: createFollowUpRepository(fields),
       incidents: createIncidentRepository(fields),
       appointments: createAppointmentRepository(fields),
       accompaniments: createAccompanimentRepository(fields),

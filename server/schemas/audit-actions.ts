@@ -12,9 +12,17 @@ export const AUDIT_ACTION_GROUPS = {
     'case.create',
     'case.update',
     'case.export',
+    'workplace.view',
     'staff.counsellor_list',
   ],
-  notes: ['note.list', 'note.create', 'note.amend'],
+  notes: [
+    'note.list',
+    'note.create',
+    'note.amend',
+    'follow_up.list',
+    'follow_up.create',
+    'follow_up.update',
+  ],
   appointments: [
     'appointment.list',
     'appointment.view',

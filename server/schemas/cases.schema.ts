@@ -157,6 +157,9 @@ export const CaseList = Type.Object(
   {
     cases: Type.Array(CaseListItem),
     ...PageInfo,
+    nextCursor: Nullable(
+      Type.String({ description: 'Pass as `cursor` for the next page; null on the last page' }),
+    ),
     totalCapped: Type.Boolean({
       description: 'true: more than `total` (1000) cases match; counting stops there',
     }),
@@ -170,6 +173,26 @@ const filterFields = {
   counsellorId: Type.Optional(Uuid),
   from: Type.Optional(Day),
   to: Type.Optional(Day),
+  sort: Type.Optional(
+    Type.Union(
+      [
+        Type.Literal('openedOn'),
+        Type.Literal('caseNumber'),
+        Type.Literal('status'),
+        Type.Literal('counsellor'),
+      ],
+      { description: 'Column to sort by (default openedOn, newest first)' },
+    ),
+  ),
+  order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
+  cursor: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 1000,
+      pattern: '^[A-Za-z0-9_-]+$',
+      description: '`nextCursor` of the previous page (same sort); takes the place of offset',
+    }),
+  ),
 };
 
 export const CaseListQuery = Type.Object(

@@ -9,6 +9,7 @@ import {
 } from './backup-counselling.schema.ts';
 import { CaseStatusSchema, NoteView, PersonView } from './cases.schema.ts';
 import { Nullable, StaffRef, Text } from './case-work.schema.ts';
+import { FollowUpView } from './follow-ups.schema.ts';
 import { PhaseChangeView, RiskAssessmentView } from './comeback.schema.ts';
 import { ExitPhase, RiskLevel } from '../generated/prisma/enums.ts';
 
@@ -167,6 +168,7 @@ export const SubjectAccessExport = Type.Object(
     ),
     legalHold: LegalHoldView,
     notes: Type.Array(NoteView),
+    followUps: Type.Array(FollowUpView),
     appointments: Type.Array(AppointmentView),
     incidents: Type.Array(IncidentView),
     accompaniments: Type.Array(AccompanimentView),

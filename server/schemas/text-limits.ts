@@ -6,4 +6,5 @@ export const TEXT_LIMITS = {
   note: 20_000,
   appointmentLocation: 500,
   appointmentNote: 2_000,
+  followUp: 2_000,
 } as const;

@@ -102,6 +102,8 @@ describe('demo data in the browser', () => {
 
     await page.getByRole('link', { name: 'Fälle' }).first().click();
     await expect.poll(titleOf(page), POLL).toBe('Fälle');
+    // The list starts on the counsellor's own open cases; all of the service's are one click on.
+    await page.getByTestId('case-mine-only').uncheck();
     await page.getByTestId('case-list').waitFor();
     const rows = page.locator('[data-testid^=case-row-BU-]');
     await expect.poll(() => rows.count(), POLL).toBe(24);

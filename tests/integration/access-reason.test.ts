@@ -134,6 +134,8 @@ describe('GET /api/cases/:id for a case not assigned to the reader', () => {
       ['GET', `${at}/accompaniments`],
       ['GET', `${at}/compensation-claims`],
       ['GET', `${at}/referrals`],
+      ['GET', `${at}/follow-ups`],
+      ['POST', `${at}/follow-ups`, { dueOn: '2026-12-24', body: 'Rückruf als Vertretung' }],
       ['GET', `${at}/legal-hold`],
       ['GET', `${at}/export`],
     ];

@@ -228,6 +228,35 @@ describe('the access log of case work', () => {
       200,
       { action: 'accompaniment.list', ...onCase },
     );
+    const followUp = await expectOneEvent(
+      'POST /api/cases/:id/follow-ups',
+      anna,
+      () =>
+        anna.http('POST', `/api/cases/${id}/follow-ups`, { dueOn: '2026-11-30', body: 'Anrufen' }),
+      201,
+      { action: 'follow_up.create', ...onCase },
+    );
+    await expectOneEvent(
+      'PATCH /api/cases/:id/follow-ups/:recordId',
+      anna,
+      () => anna.http('PATCH', `/api/cases/${id}/follow-ups/${followUp.id}`, { done: true }),
+      200,
+      { action: 'follow_up.update', ...onCase },
+    );
+    await expectOneEvent(
+      'GET /api/cases/:id/follow-ups',
+      anna,
+      () => anna.http('GET', `/api/cases/${id}/follow-ups`),
+      200,
+      { action: 'follow_up.list', ...onCase },
+    );
+    await expectOneEvent(
+      'GET /api/workplace',
+      anna,
+      () => anna.http('GET', '/api/workplace'),
+      200,
+      { action: 'workplace.view', targetType: 'case_list' },
+    );
     const claim = await expectOneEvent(
       'POST /api/cases/:id/compensation-claims',
       anna,

@@ -391,6 +391,8 @@ describe('an erased case', () => {
         { kind: 'police_interview', takesPlaceOn: '2026-12-02', role: 'witness' },
       ],
       [/\/accompaniments\/:recordId$/, { outcome: 'y' }],
+      [/\/follow-ups$/, { dueOn: '2026-12-24', body: 'y' }],
+      [/\/follow-ups\/:recordId$/, { done: true }],
       [/\/compensation-claims$/, { status: 'filed' }],
       [/\/compensation-claims\/:recordId$/, { status: 'filed' }],
       [

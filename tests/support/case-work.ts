@@ -28,6 +28,7 @@ export const CASE_WORK_TABLES = [
   'multiplier_trainings',
   'appointments',
   'calendar_feeds',
+  'follow_ups',
 ] as const;
 
 /** Every table that belongs to one service: case work, lifecycle and statistics facts. */

@@ -56,6 +56,12 @@ const CASE_NUMBER = /^(BU|CB)-\d{4}-\d{4,}$/;
  * unrelated rows, so this is reached only beyond about two million cases per service.
  */
 const MAX_SEARCH_CANDIDATES = 2_000;
+/** Shorter search terms are matched exactly only: two letters would match half the service. */
+export const PARTIAL_SEARCH_MIN_LENGTH = 3;
+/** Pseudonyms decrypted per statement of a partial search (one data-key query each). */
+const PARTIAL_SEARCH_BATCH = 1_000;
+/** A term that can be part of a case number: digits, at least one, and dashes or letters. */
+const CASE_NUMBER_PART = /^[A-Z]{0,2}-?[\d-]*\d[\d-]*$/;
 /**
  * Lists count their matches up to here. Row-level security checks every row it counts, so an
  * exact count of 50,000 cases would cost more than the page itself.
@@ -184,14 +190,89 @@ interface NextRow {
 }
 
 interface ListRow extends HeaderRow, NextRow {
+  s1: unknown;
+  s2: unknown;
   pseudonym: Uint8Array;
   counsellor_id: string;
   counsellor_username: string;
   total: number;
 }
 
+/** The columns a case list can be sorted by (each with the case id as the last tie-breaker). */
+export const CASE_SORTS = ['openedOn', 'caseNumber', 'status', 'counsellor'] as const;
+export type CaseSort = (typeof CASE_SORTS)[number];
+
+export interface CaseOrder {
+  sort: CaseSort;
+  descending: boolean;
+  /** Continue after this row (a cursor from `nextCursor`), instead of an offset. */
+  after?: CaseCursor;
+}
+
+/** Where a page ended: the sort keys of its last row, then its id. */
+export type CaseCursor = string[];
+
+// What a cursor value must look like before it reaches SQL (a bad cast would be a 500).
+const DAY = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !isNaN(Date.parse(value));
+const INSTANT = (value: string) =>
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && !isNaN(Date.parse(value));
+const ANY_TEXT = () => true;
+const STATUS = (value: string) => ['open', 'paused', 'closed'].includes(value);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const SORT_KEYS: Record<
+  CaseSort,
+  { sql: Prisma.Sql; cast: Prisma.Sql; valid: (value: string) => boolean }[]
+> = {
+  openedOn: [
+    { sql: Prisma.sql`c.opened_on`, cast: Prisma.sql`date`, valid: DAY },
+    { sql: Prisma.sql`c.created_at`, cast: Prisma.sql`timestamptz`, valid: INSTANT },
+  ],
+  caseNumber: [{ sql: Prisma.sql`c.case_number`, cast: Prisma.sql`text`, valid: ANY_TEXT }],
+  status: [{ sql: Prisma.sql`c.status`, cast: Prisma.sql`case_status`, valid: STATUS }],
+  counsellor: [{ sql: Prisma.sql`u.username`, cast: Prisma.sql`text`, valid: ANY_TEXT }],
+};
+
+export const DEFAULT_ORDER: CaseOrder = { sort: 'openedOn', descending: true };
+
+/** A cursor as the client carries it: opaque text. Null when it is not one of ours. */
+export function decodeCaseCursor(sort: CaseSort, text: string): CaseCursor | null {
+  try {
+    const values: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    const keys = SORT_KEYS[sort];
+    if (
+      !Array.isArray(values) ||
+      values.length !== keys.length + 1 ||
+      !values.every((value) => typeof value === 'string' && value.length <= 200)
+    ) {
+      return null;
+    }
+    const strings = values as string[];
+    return keys.every((key, i) => key.valid(strings[i]!)) && UUID.test(strings[keys.length]!)
+      ? strings
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function encodeCursor(sort: CaseSort, row: { s1: unknown; s2: unknown; id: string }): string {
+  const keys = [row.s1, row.s2]
+    .slice(0, SORT_KEYS[sort].length)
+    .map((value, i) =>
+      value instanceof Date
+        ? sort === 'openedOn' && i === 0
+          ? fromDateColumn(value)
+          : value.toISOString()
+        : String(value),
+    );
+  return Buffer.from(JSON.stringify([...keys, row.id]), 'utf8').toString('base64url');
+}
+
 export interface CasePage {
   rows: CaseListRow[];
+  /** The cursor of the next page, null on the last page. */
+  nextCursor: string | null;
   /** Matching cases, counted up to LIST_COUNT_CAP. */
   total: number;
   totalCapped: boolean;
@@ -277,20 +358,51 @@ export function createCaseRepository(fields: FieldCrypto) {
     page: Page,
     now: Date,
     client: DbClient,
+    order: CaseOrder = DEFAULT_ORDER,
   ): Promise<CasePage> {
+    const keys = SORT_KEYS[order.sort];
+    const direction = order.descending ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+    const innerOrder = Prisma.join(
+      [...keys.map((key) => key.sql), Prisma.sql`c.id`].map(
+        (sql) => Prisma.sql`${sql} ${direction}`,
+      ),
+      ', ',
+    );
+    const outerOrder = Prisma.join(
+      [Prisma.sql`c.s1`, ...(keys.length > 1 ? [Prisma.sql`c.s2`] : []), Prisma.sql`c.id`].map(
+        (sql) => Prisma.sql`${sql} ${direction}`,
+      ),
+      ', ',
+    );
+    // Keyset paging: rows strictly after the cursor's row in this order.
+    const keyset = order.after
+      ? Prisma.sql`AND (${Prisma.join(
+          [...keys.map((key) => key.sql), Prisma.sql`c.id`],
+          ', ',
+        )}) ${order.descending ? Prisma.sql`<` : Prisma.sql`>`} (${Prisma.join(
+          [
+            ...keys.map((key, i) => Prisma.sql`${order.after![i]}::${key.cast}`),
+            Prisma.sql`${order.after[keys.length]}::uuid`,
+          ],
+          ', ',
+        )})`
+      : Prisma.empty;
     // The page is chosen first (an index scan in list order), and only its 50 rows are
     // joined with their counsellor and next appointment.
     const rows = await client.$queryRaw<ListRow[]>`
       SELECT c.*, u.id AS counsellor_id, u.username AS counsellor_username, next.*,
              (SELECT count(*)::int FROM (SELECT FROM cases c WHERE ${where} LIMIT ${LIST_COUNT_CAP + 1}) n) AS total
-        FROM (SELECT ${HEADER_COLUMNS}, c.pseudonym, c.assigned_counsellor_id
+        FROM (SELECT ${HEADER_COLUMNS}, c.pseudonym, c.assigned_counsellor_id,
+                     ${keys[0]!.sql} AS s1, ${keys[1]?.sql ?? Prisma.sql`NULL`} AS s2
                 FROM cases c
-               WHERE ${where}
-               ORDER BY c.opened_on DESC, c.created_at DESC, c.id DESC
+                JOIN users u ON u.id = c.assigned_counsellor_id
+               WHERE ${where} ${keyset}
+               ORDER BY ${innerOrder}
                LIMIT ${page.limit} OFFSET ${page.offset}) c
         JOIN users u ON u.id = c.assigned_counsellor_id
         ${nextAppointmentJoin(now)}
-       ORDER BY c.opened_on DESC, c.created_at DESC, c.id DESC`;
+       ORDER BY ${outerOrder}`;
+    const last = rows.at(-1);
     const opened = await openEach(
       fields,
       TABLE,
@@ -311,7 +423,10 @@ export function createCaseRepository(fields: FieldCrypto) {
         riskLevel: row.risk_level,
         nextAppointment: toNext(row),
       })),
-      ...capped(rows[0]?.total ?? (page.offset > 0 ? await count(where, client) : 0)),
+      nextCursor: last && rows.length === page.limit ? encodeCursor(order.sort, last) : null,
+      ...capped(
+        rows[0]?.total ?? (page.offset > 0 || order.after ? await count(where, client) : 0),
+      ),
     };
   }
 
@@ -319,6 +434,52 @@ export function createCaseRepository(fields: FieldCrypto) {
     const rows = await client.$queryRaw<{ n: number }[]>`
       SELECT count(*)::int AS n FROM (SELECT FROM cases c WHERE ${where} LIMIT ${LIST_COUNT_CAP + 1}) n`;
     return rows[0]!.n;
+  }
+
+  /**
+   * Cases whose number contains the term, or whose pseudonym contains it (both normalised as
+   * search compares them). Nothing searchable is stored for this: the service's pseudonyms
+   * are decrypted here, in batches, for this one request, and dropped (SECURITY.md, Partial
+   * search). Real names are never matched in part.
+   */
+  async function partialMatches(
+    service: ServiceCode,
+    where: Prisma.Sql,
+    text: string,
+    client: DbClient,
+  ): Promise<string[]> {
+    const wanted = normaliseForIndex(text);
+    if (wanted.length < PARTIAL_SEARCH_MIN_LENGTH) return [];
+    const found: string[] = [];
+    const numberPart = text.trim().toUpperCase();
+    if (CASE_NUMBER_PART.test(numberPart)) {
+      const byNumber = await client.$queryRaw<{ id: string }[]>`
+        SELECT c.id FROM cases c
+         WHERE ${where} AND strpos(c.case_number, ${numberPart}) > 0`;
+      found.push(...byNumber.map((row) => row.id));
+    }
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const batch = await client.$queryRaw<{ id: string; pseudonym: Uint8Array }[]>`
+        SELECT c.id, c.pseudonym FROM cases c
+         WHERE ${where} AND c.id > ${after}::uuid
+         ORDER BY c.id
+         LIMIT ${PARTIAL_SEARCH_BATCH}`;
+      if (batch.length === 0) break;
+      const opened = await openEach(
+        fields,
+        TABLE,
+        { pseudonym: CASE_SEALED.pseudonym },
+        batch.map((row) => ({ owner: caseOwner(service, row.id), row })),
+        client,
+      );
+      batch.forEach((row, i) => {
+        if (normaliseForIndex(opened[i]!.pseudonym!).includes(wanted)) found.push(row.id);
+      });
+      if (batch.length < PARTIAL_SEARCH_BATCH) break;
+      after = batch[batch.length - 1]!.id;
+    }
+    return [...new Set(found)];
   }
 
   function capped(total: number) {
@@ -580,8 +741,15 @@ export function createCaseRepository(fields: FieldCrypto) {
       };
     },
 
-    list(service: ServiceCode, filter: CaseFilter, page: Page, now: Date, client: DbClient) {
-      return listPage(service, filterSql(service, filter), page, now, client);
+    list(
+      service: ServiceCode,
+      filter: CaseFilter,
+      page: Page,
+      now: Date,
+      client: DbClient,
+      order: CaseOrder = DEFAULT_ORDER,
+    ) {
+      return listPage(service, filterSql(service, filter), page, now, client, order);
     },
 
     /**
@@ -602,6 +770,7 @@ export function createCaseRepository(fields: FieldCrypto) {
       page: Page,
       now: Date,
       client: DbClient,
+      order: CaseOrder = DEFAULT_ORDER,
     ): Promise<CasePage & { realNameOnly: RealNameHit[] }> {
       const where = filterSql(service, filter);
       const caseNumber = query.text.trim().toUpperCase();
@@ -612,11 +781,14 @@ export function createCaseRepository(fields: FieldCrypto) {
           page,
           now,
           client,
+          order,
         );
         return { ...found, realNameOnly: [] };
       }
       const wanted = normaliseForIndex(query.text);
-      if (wanted === '') return { rows: [], total: 0, totalCapped: false, realNameOnly: [] };
+      if (wanted === '') {
+        return { rows: [], nextCursor: null, total: 0, totalCapped: false, realNameOnly: [] };
+      }
       const indexMatch = Prisma.join(
         [
           ...(await indexMatches(service, 'pseudonym', query.text)),
@@ -651,7 +823,7 @@ export function createCaseRepository(fields: FieldCrypto) {
         client,
       );
       const alsoSet = new Set(also);
-      const matches: string[] = [];
+      const matches: string[] = await partialMatches(service, where, query.text, client);
       const realNameOnly: RealNameHit[] = [];
       candidates.forEach((row, i) => {
         const opened = names[i]!;

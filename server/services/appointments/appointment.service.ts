@@ -325,6 +325,34 @@ export function createAppointmentService(deps: {
         },
       );
     },
+
+    /**
+     * The caller's own scheduled appointments in [from, to), as a week view shows them; for
+     * another view's scoped call (the start page), which writes the access-log event.
+     */
+    async ownBetween(
+      context: RequestContext,
+      service: ServiceCode,
+      from: Date,
+      to: Date,
+      client: DbClient,
+    ) {
+      const found = await appointments.list(
+        service,
+        {
+          from,
+          to,
+          counsellorId: context.actor!.userId,
+          includeCancelled: false,
+          limit: LIST_LIMIT,
+        },
+        client,
+      );
+      return {
+        appointments: await views(context, service, found.appointments, client),
+        truncated: found.truncated,
+      };
+    },
   };
 }
 

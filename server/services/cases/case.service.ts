@@ -2,14 +2,24 @@ import type { DbClient } from '../../database/db-client.ts';
 import { AppError, type ErrorParams, type ErrorReason } from '../../errors/app-error.ts';
 import type { ServiceCode } from '../../generated/prisma/enums.ts';
 import type { AccompanimentRepository } from '../../repositories/case-work/backup-counselling-records.repository.ts';
-import type {
-  CaseFilter,
-  CaseHeader,
-  CaseListRow,
-  CaseRecord,
-  CaseRepository,
-  CaseSealedValues,
+import {
+  decodeCaseCursor,
+  type CaseFilter,
+  type CaseHeader,
+  type CaseListRow,
+  type CaseOrder,
+  type CaseRecord,
+  type CaseRepository,
+  type CaseSealedValues,
+  type CaseSort,
 } from '../../repositories/case-work/case.repository.ts';
+
+/** How a list or search is ordered and where its page starts, as the request says it. */
+interface CaseListOrder {
+  sort?: CaseSort;
+  order?: 'asc' | 'desc';
+  cursor?: string;
+}
 import type { ExitPhaseRepository } from '../../repositories/case-work/comeback-records.repository.ts';
 import type { Page } from '../../repositories/case-work/sealed-fields.ts';
 import type { StaffRepository } from '../../repositories/case-work/staff.repository.ts';
@@ -220,21 +230,40 @@ export function createCaseService(deps: {
     }
   }
 
+  /** Sort and cursor of a list or search request, checked (400 for a cursor not of ours). */
+  function orderOf({ sort = 'openedOn', order, cursor }: CaseListOrder): CaseOrder {
+    const after = cursor === undefined ? undefined : decodeCaseCursor(sort, cursor);
+    if (after === null) {
+      throw new AppError('invalid_request', 'This cursor does not belong to this list.', {
+        reason: 'invalid_format',
+        params: { field: '/cursor' },
+      });
+    }
+    // Newest first by opening day; every other column A to Z unless asked otherwise.
+    const descending = order === undefined ? sort === 'openedOn' : order === 'desc';
+    return { sort, descending, ...(after ? { after } : {}) };
+  }
+
   return {
-    async list(context: RequestContext, filter: CaseFilter, page: Page): Promise<CaseList> {
+    async list(
+      context: RequestContext,
+      { sort, order, cursor, ...filter }: CaseFilter & CaseListOrder,
+      page: Page,
+    ): Promise<CaseList> {
       return scope.run(
         context,
         { action: 'case.list', targetType: 'case_list' },
         async (client, service, event) => {
-          const { rows, total, totalCapped } = await cases.list(
+          const { rows, total, totalCapped, nextCursor } = await cases.list(
             service,
             filter,
             page,
             now(),
             client,
+            orderOf({ sort, order, cursor }),
           );
           event.targetId = caseNumbersTarget(rows.map((row) => row.caseNumber));
-          return { cases: listItems(rows), total, totalCapped, ...page };
+          return { cases: listItems(rows), total, totalCapped, nextCursor, ...page };
         },
       );
     },
@@ -248,7 +277,7 @@ export function createCaseService(deps: {
     async search(
       context: RequestContext,
       text: string,
-      filter: CaseFilter,
+      { sort, order, cursor, ...filter }: CaseFilter & CaseListOrder,
       page: Page,
     ): Promise<CaseList> {
       return scope.run(
@@ -259,7 +288,7 @@ export function createCaseService(deps: {
             service === 'backup'
               ? await accompaniments.caseIdsByFileNumber(service, text, client)
               : [];
-          const { rows, total, totalCapped, realNameOnly } = await cases.search(
+          const { rows, total, totalCapped, nextCursor, realNameOnly } = await cases.search(
             service,
             {
               text,
@@ -271,13 +300,14 @@ export function createCaseService(deps: {
             page,
             now(),
             client,
+            orderOf({ sort, order, cursor }),
           );
           const colleagues = realNameOnly.filter((hit) => !scope.mayReadUnasked(context, hit));
           if (colleagues[0]) {
             await scope.sealReason(context, service, colleagues[0], client, event);
           }
           event.targetId = caseNumbersTarget(rows.map((row) => row.caseNumber));
-          return { cases: listItems(rows), total, totalCapped, ...page };
+          return { cases: listItems(rows), total, totalCapped, nextCursor, ...page };
         },
       );
     },

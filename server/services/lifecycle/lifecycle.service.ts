@@ -14,6 +14,7 @@ import type {
   ExitPhaseRepository,
   RiskAssessmentRepository,
 } from '../../repositories/case-work/comeback-records.repository.ts';
+import type { FollowUpRepository } from '../../repositories/case-work/follow-up.repository.ts';
 import type { IncidentRepository } from '../../repositories/case-work/incident.repository.ts';
 import type { NoteRepository } from '../../repositories/case-work/note.repository.ts';
 import type { StaffRepository } from '../../repositories/case-work/staff.repository.ts';
@@ -36,6 +37,7 @@ import type { AuditReasonCode } from '../audit-log.ts';
 import type { CaseWorkEvent } from '../cases/case-work-scope.ts';
 import { berlinDay, missing, NO_SUCH_CASE, openCase } from '../cases/case-work-scope.ts';
 import { personView } from '../cases/case.service.ts';
+import { followUpView } from '../cases/follow-up.service.ts';
 import type { LifecycleScope } from './lifecycle-scope.ts';
 
 const SERVICES: readonly ServiceCode[] = ['backup', 'comeback'];
@@ -97,6 +99,7 @@ export function createLifecycleService(deps: {
   lifecycle: LifecycleRepository;
   cases: CaseRepository;
   notes: NoteRepository;
+  followUps: FollowUpRepository;
   incidents: IncidentRepository;
   appointments: AppointmentRepository;
   accompaniments: AccompanimentRepository;
@@ -157,6 +160,7 @@ export function createLifecycleService(deps: {
       { ...ALL_TIME, caseId, includeCancelled: true, limit: EXPORT_LIMIT },
       client,
     );
+    const followUps = await deps.followUps.list(service, caseId, client);
     const backup = service === 'backup';
     const incidents = backup
       ? await Promise.all(
@@ -173,6 +177,11 @@ export function createLifecycleService(deps: {
     const names = await staff.usernames(
       [
         ...notes.notes.map((note) => note.authorId),
+        ...followUps.flatMap((f) => [
+          f.assigneeId,
+          f.createdById,
+          ...(f.doneById ? [f.doneById] : []),
+        ]),
         ...referrals.map((referral) => referral.createdById),
         ...phases.map((phase) => phase.createdById),
         ...risks.flatMap((risk) => [
@@ -214,6 +223,7 @@ export function createLifecycleService(deps: {
         author: ref(note.authorId),
         createdAt: iso(note.createdAt),
       })),
+      followUps: followUps.map((followUp) => followUpView(followUp, ref)),
       appointments: appointments.appointments.map((appointment) => ({
         id: appointment.id,
         start: iso(appointment.startsAt),

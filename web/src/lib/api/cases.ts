@@ -41,6 +41,13 @@ import type {
   RiskAssessmentView,
 } from '$schemas/comeback.schema';
 import type { StaffRef } from '$schemas/case-work.schema';
+import type {
+  CreateFollowUpBody,
+  FollowUpList as FollowUpListSchema,
+  FollowUpSuggestion as FollowUpSuggestionSchema,
+  FollowUpView,
+  UpdateFollowUpBody,
+} from '$schemas/follow-ups.schema';
 import { apiRequest } from './client';
 
 // Cases, their notes and the records of each service (/api/cases…, /api/incidents). Types come
@@ -78,6 +85,11 @@ export type ExitPhase = PhaseChange['phase'];
 export type NewPhaseRequest = Static<typeof ChangePhaseBody>;
 export type RiskAssessment = Static<typeof RiskAssessmentView>;
 export type RiskAssessmentList = Static<typeof RiskAssessmentListSchema>;
+export type FollowUp = Static<typeof FollowUpView>;
+export type FollowUpSuggestion = Static<typeof FollowUpSuggestionSchema>;
+export type FollowUpList = Static<typeof FollowUpListSchema>;
+export type NewFollowUpRequest = Static<typeof CreateFollowUpBody>;
+export type FollowUpChangeRequest = Static<typeof UpdateFollowUpBody>;
 export type NewRiskAssessmentRequest = Static<typeof AssessRiskBody>;
 
 /** Filters of the case list; the period is that of the case (opened … closed). */
@@ -88,20 +100,32 @@ export interface CaseFilter {
   to?: string;
 }
 
+/** The columns the list sorts by, and where a further page starts. */
+export interface CaseOrder {
+  sort?: NonNullable<CaseSearchRequest['sort']>;
+  order?: 'asc' | 'desc';
+  /** `nextCursor` of the page before. */
+  cursor?: string;
+}
+
 export const PAGE_SIZE = 50;
 
 const casePath = (id: string) => `/api/cases/${encodeURIComponent(id)}`;
 
 /** Lists cases; with a search term it goes through POST, so that names never reach a URL. */
-export function findCases(term: string, filter: CaseFilter): Promise<CaseListResponse> {
+export function findCases(
+  term: string,
+  filter: CaseFilter,
+  order: CaseOrder = {},
+): Promise<CaseListResponse> {
   if (term === '') {
     const query = new URLSearchParams({ limit: String(PAGE_SIZE), offset: '0' });
-    for (const [key, value] of Object.entries(filter)) {
+    for (const [key, value] of Object.entries({ ...filter, ...order })) {
       if (value) query.set(key, value);
     }
     return apiRequest<CaseListResponse>('GET', `/api/cases?${query.toString()}`);
   }
-  const body: CaseSearchRequest = { q: term, ...filter, limit: PAGE_SIZE, offset: 0 };
+  const body: CaseSearchRequest = { q: term, ...filter, ...order, limit: PAGE_SIZE, offset: 0 };
   return apiRequest<CaseListResponse>('POST', '/api/cases/search', body);
 }
 
@@ -292,5 +316,25 @@ export function decideRisk(
     'POST',
     `${casePath(caseId)}/risk-assessments/${encodeURIComponent(assessmentId)}/decision`,
     { decision },
+  );
+}
+
+export function listFollowUps(caseId: string): Promise<FollowUpList> {
+  return apiRequest<FollowUpList>('GET', `${casePath(caseId)}/follow-ups`);
+}
+
+export function addFollowUp(caseId: string, request: NewFollowUpRequest): Promise<FollowUp> {
+  return apiRequest<FollowUp>('POST', `${casePath(caseId)}/follow-ups`, request);
+}
+
+export function updateFollowUp(
+  caseId: string,
+  followUpId: string,
+  request: FollowUpChangeRequest,
+): Promise<FollowUp> {
+  return apiRequest<FollowUp>(
+    'PATCH',
+    `${casePath(caseId)}/follow-ups/${encodeURIComponent(followUpId)}`,
+    request,
   );
 }
