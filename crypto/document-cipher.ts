@@ -140,11 +140,8 @@ export function createDocumentReader(
         throw new DecryptionError('malformed', WHAT, `chunk ${chunks + 1} length`);
       }
       // libsodium's wrapper answers false for a chunk that does not authenticate.
-      const opened = sodium.crypto_secretstream_xchacha20poly1305_pull(
-        state,
-        ciphertext,
-        head,
-      ) as { message: Uint8Array; tag: number } | false;
+      const opened = sodium.crypto_secretstream_xchacha20poly1305_pull(state, ciphertext, head) as
+        { message: Uint8Array; tag: number } | false;
       if (!opened) {
         throw new DecryptionError('authentication_failed', WHAT, `chunk ${chunks + 1}`);
       }
