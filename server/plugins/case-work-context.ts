@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts';
+import type { DocumentLimits } from '../config/config.schema.ts';
 import type { Database } from '../database/prisma-client.ts';
 import type { FieldCrypto } from '../keys/field-crypto.ts';
 import type { Keyring } from '../keys/keyring.ts';
@@ -16,6 +17,7 @@ import {
   createRiskAssessmentRepository,
 } from '../repositories/case-work/comeback-records.repository.ts';
 import { createIncidentRepository } from '../repositories/case-work/incident.repository.ts';
+import { createDocumentRepository } from '../repositories/case-work/document.repository.ts';
 import { createNoteRepository } from '../repositories/case-work/note.repository.ts';
 import { createScopedTransaction } from '../repositories/case-work/sealed-fields.ts';
 import { createStaffRepository } from '../repositories/case-work/staff.repository.ts';
@@ -36,6 +38,7 @@ import { createBackupService, type BackupService } from '../services/cases/backu
 import { createCaseWorkScope } from '../services/cases/case-work-scope.ts';
 import { createCaseService, type CaseService } from '../services/cases/case.service.ts';
 import { createComebackService, type ComebackService } from '../services/cases/comeback.service.ts';
+import { createDocumentService, type DocumentService } from '../services/cases/document.service.ts';
 import { createNoteService, type NoteService } from '../services/cases/note.service.ts';
 import { createStatsService, type StatsService } from '../services/stats/stats.service.ts';
 
@@ -43,6 +46,7 @@ import { createStatsService, type StatsService } from '../services/stats/stats.s
 export interface CaseWorkServices {
   cases: CaseService;
   notes: NoteService;
+  documents: DocumentService;
   backup: BackupService;
   comeback: ComebackService;
   appointments: AppointmentService;
@@ -64,6 +68,7 @@ export function createCaseWork(deps: {
   clock: Clock;
   keyring: Keyring;
   stats: { minCellSize: number };
+  documents: DocumentLimits;
 }): CaseWorkServices {
   const { db, fields, audit, clock } = deps;
   // Statistics facts, kept up to date by the services on every write (SECURITY.md, Statistics).
@@ -78,6 +83,13 @@ export function createCaseWork(deps: {
   return {
     cases: createCaseService({ scope, cases, staff, accompaniments, exitPhases, facts }),
     notes: createNoteService({ scope, notes: createNoteRepository(fields), staff, facts, clock }),
+    documents: createDocumentService({
+      scope,
+      transact,
+      documents: createDocumentRepository(fields, deps.keyring),
+      staff,
+      limits: deps.documents,
+    }),
     backup: createBackupService({
       scope,
       incidents: createIncidentRepository(fields),
