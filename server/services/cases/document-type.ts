@@ -21,7 +21,18 @@ export const ACCEPTED_DOCUMENT_TYPES: ReadonlySet<string> = new Set([
 // Markup a browser would render, found anywhere in a text sample.
 const MARKUP = /<\s*(?:!doctype|html|head|body|script|svg|iframe|object|embed|\?xml|meta|a\s)/i;
 // Controls other than tab, line feed, form feed and carriage return: not a text a person wrote.
-const CONTROLS = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
+function hasControls(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (
+      (unit < 0x20 && unit !== 0x09 && unit !== 0x0a && unit !== 0x0c && unit !== 0x0d) ||
+      unit === 0x7f
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function isPlainText(sample: Uint8Array, complete: boolean): boolean {
@@ -39,7 +50,7 @@ function isPlainText(sample: Uint8Array, complete: boolean): boolean {
     return false;
   }
   const start = text.replace(/^\uFEFF/, '').trimStart();
-  return !CONTROLS.test(text) && !start.startsWith('<') && !MARKUP.test(text);
+  return !hasControls(text) && !start.startsWith('<') && !MARKUP.test(text);
 }
 
 /**
