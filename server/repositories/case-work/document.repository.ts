@@ -153,13 +153,17 @@ export function createDocumentRepository(fields: FieldCrypto, keyring: Keyring) 
         id,
         async put(chunks, putClient) {
           if (chunks.length === 0) return;
-          const rows = chunks.map(({ plain, final }) => ({
-            documentId: id,
-            service,
-            seq: seq++,
-            ciphertext: writer.push(plain, final),
-          }));
-          await putClient.documentChunk.createMany({ data: rows });
+          const first = seq;
+          const sealed = chunks.map(({ plain, final }) =>
+            Buffer.from(writer.push(plain, final)).toString('base64'),
+          );
+          seq += chunks.length;
+          const seqs = sealed.map((_, i) => first + i);
+          // Base64 into the database rather than Prisma's bytes (see `read` below).
+          await putClient.$executeRaw`
+            INSERT INTO document_chunks (document_id, service, seq, ciphertext)
+            SELECT ${id}::uuid, ${service}::service_code, t.seq, decode(t.chunk, 'base64')
+              FROM unnest(${seqs}::int[], ${sealed}::text[]) AS t(seq, chunk)`;
         },
       };
     },
@@ -253,11 +257,18 @@ export function createDocumentRepository(fields: FieldCrypto, keyring: Keyring) 
         record: toRecord(row, opened),
         chunkCount,
         async read(from, count, readClient) {
-          const chunks = await readClient.documentChunk.findMany({
-            where: { documentId, service, seq: { gte: from, lt: from + count } },
-            orderBy: { seq: 'asc' },
-            select: { seq: true, ciphertext: true },
-          });
+          // Base64 from the database rather than Prisma's bytes: its pg adapter turns every
+          // bytea into an array of numbers, eight bytes and more per byte of a chunk.
+          const chunks = (
+            await readClient.$queryRaw<{ seq: number; ciphertext: string }[]>`
+              SELECT seq, encode(ciphertext, 'base64') AS ciphertext FROM document_chunks
+               WHERE document_id = ${documentId}::uuid AND service::text = ${service}
+                 AND seq >= ${from} AND seq < ${from + count}
+               ORDER BY seq`
+          ).map((chunk) => ({
+            seq: chunk.seq,
+            ciphertext: Buffer.from(chunk.ciphertext, 'base64'),
+          }));
           // A gap in the numbering is a missing chunk: the stream would refuse the next one.
           return chunks.map((chunk, i) => {
             if (chunk.seq !== from + i) reader.pull(new Uint8Array(0));
