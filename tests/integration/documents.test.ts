@@ -2,6 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceLoginUrl } from '../../server/database/database-roles.ts';
 import { withClient } from '../../server/database/pg-client.ts';
+import { systemClock } from '../../server/clock.ts';
+import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
+import { inServiceScope } from '../../server/database/service-scope.ts';
+import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
+import { createKeyring } from '../../server/keys/keyring.ts';
+import {
+  createKeyMaintenanceRepository,
+  createKeyRepository,
+} from '../../server/repositories/key.repository.ts';
+import { createBlindIndexRotationRepository } from '../../server/repositories/keys/blind-index-rotation.repository.ts';
+import type { RequestContext } from '../../server/services/actor.ts';
+import { createKeyRotationService } from '../../server/services/keys/key-rotation.service.ts';
 import {
   auditEvents,
   expectStatus,
@@ -273,6 +285,59 @@ describe('documents of a case', () => {
         await client.query('ROLLBACK');
       }
     });
+  });
+
+  it('survives a refused erasure while its case is on legal hold', async () => {
+    expectStatus(
+      await anna.http('POST', `/api/cases/${caseRef.id}/legal-hold`, { reason: 'Verfahren läuft' }),
+      200,
+    );
+    expectStatus(
+      await lead.http('POST', `/api/cases/${caseRef.id}/erasure`, {
+        ground: 'art17_request',
+        confirmCaseNumber: caseRef.caseNumber,
+      }),
+      409,
+    );
+    const download = await anna.http(
+      'GET',
+      `/api/cases/${caseRef.id}/documents/${documentId}/content`,
+    );
+    expect(sha256(download.rawPayload)).toBe(sha256(original));
+    expectStatus(await anna.http('POST', `/api/cases/${caseRef.id}/legal-hold/lift`, {}), 200);
+  });
+
+  it('still decrypts to the same bytes after the service key is rotated (chunks unchanged)', async () => {
+    const before = await storedDocument(t.database.superuserUrl, documentId);
+    const ownerDb = createDatabase({ url: t.database.ownerUrl, poolMax: 2 });
+    try {
+      const keys = createKeyRepository(ownerDb);
+      const keyring = createKeyring(MASTER_KEY, keys);
+      const cli: RequestContext = { actor: null, clientAddress: null, requestId: 'cli:test' };
+      await createKeyRotationService({
+        masterKey: MASTER_KEY,
+        keyring,
+        keys,
+        maintenance: createKeyMaintenanceRepository(ownerDb),
+        indexes: createBlindIndexRotationRepository(createFieldCrypto(keyring)),
+        transact: (scope, work) => inServiceScope(ownerDb, scope, work),
+        audit: t.app.services.audit,
+        clock: systemClock,
+      }).rotate(cli, 'backup');
+    } finally {
+      await closeDatabase(ownerDb);
+    }
+    const after = await storedDocument(t.database.superuserUrl, documentId);
+    expect(after.chunks).toEqual(before.chunks);
+    const versions = await withClient(t.database.superuserUrl, (client) =>
+      client.query(`SELECT service_version FROM data_keys WHERE owner_id = $1`, [caseRef.id]),
+    );
+    expect(versions.rows).toEqual([{ service_version: 2 }]);
+    const download = await anna.http(
+      'GET',
+      `/api/cases/${caseRef.id}/documents/${documentId}/content`,
+    );
+    expect(sha256(download.rawPayload)).toBe(sha256(original));
   });
 
   it('is erased with its case: rows gone, the key destroyed, and a copy kept from before no longer decrypts', async () => {
