@@ -48,6 +48,15 @@ export {
   encryptField,
   type FieldPlace,
 } from './field-cipher.ts';
+export {
+  createDocumentReader,
+  createDocumentWriter,
+  DOCUMENT_CHUNK_BYTES,
+  DOCUMENT_HEADER_BYTES,
+  type DocumentPlace,
+  type DocumentReader,
+  type DocumentWriter,
+} from './document-cipher.ts';
 export { MAX_FIELD_BYTES, type FieldKind, type FieldValue, type JsonValue } from './field-value.ts';
 
 export { detailDigest } from './detail-digest.ts';

@@ -157,7 +157,7 @@ export async function buildApp(
   await app.register(accountRoutes, { clock });
   await app.register(setupRoutes);
   await app.register(auditRoutes);
-  await app.register(caseWorkRoutes);
+  await app.register(caseWorkRoutes, { maxFileBytes: config.documents.maxFileBytes });
   await app.register(webAppPlugin, { webDir: config.webDir });
 
   return app;

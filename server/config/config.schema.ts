@@ -76,6 +76,10 @@ export const EnvironmentSchema = Type.Object({
   CASEWORK_RETENTION_SWEEP_HOURS: Type.Integer({ minimum: 0, maximum: 24 * 7, default: 24 }),
   /** Statistics: counts from 1 to k-1 are suppressed (SECURITY.md, Statistics). */
   CASEWORK_STATS_MIN_CELL: Type.Integer({ minimum: 2, maximum: 100, default: 5 }),
+  /** Documents: the largest file one upload may hold, in MiB (SECURITY.md, Documents). */
+  CASEWORK_DOCUMENT_MAX_MB: Type.Integer({ minimum: 1, maximum: 2048, default: 100 }),
+  /** Documents: all files of one case together, in MiB. */
+  CASEWORK_DOCUMENT_CASE_MAX_MB: Type.Integer({ minimum: 1, maximum: 65536, default: 1000 }),
 });
 
 export type Environment = Type.Static<typeof EnvironmentSchema>;
@@ -113,6 +117,13 @@ export interface Config {
   retention: RetentionPolicy;
   /** Statistics for team leads: k of the small-cell suppression. */
   stats: { minCellSize: number };
+  /** Size limits of uploaded documents, in bytes. */
+  documents: DocumentLimits;
+}
+
+export interface DocumentLimits {
+  maxFileBytes: number;
+  maxCaseBytes: number;
 }
 
 /** How long records are kept; see SECURITY.md, Erasure and retention. */

@@ -103,6 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sweepHours: env_.CASEWORK_RETENTION_SWEEP_HOURS,
     },
     stats: { minCellSize: env_.CASEWORK_STATS_MIN_CELL },
+    documents: {
+      maxFileBytes: env_.CASEWORK_DOCUMENT_MAX_MB * 1024 * 1024,
+      maxCaseBytes: env_.CASEWORK_DOCUMENT_CASE_MAX_MB * 1024 * 1024,
+    },
   };
 }
 

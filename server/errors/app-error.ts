@@ -42,6 +42,12 @@ export const ERROR_STATUS = {
   /** The record's data key was destroyed on purpose (crypto-shredding). */
   record_erased: 410,
   payload_too_large: 413,
+  /** An uploaded file above the per-file limit (params.limit: bytes). */
+  document_too_large: 413,
+  /** An upload that would take the case's documents above their total limit. */
+  document_case_limit: 413,
+  /** An uploaded file whose content is none of the accepted types (whatever its name says). */
+  document_type_refused: 415,
   locked: 429,
   rate_limited: 429,
   internal: 500,

@@ -134,7 +134,15 @@ export const appContextPlugin = fp(
     });
     app.decorate(
       'caseWork',
-      createCaseWork({ db, fields, audit, clock, keyring, stats: config.stats }),
+      createCaseWork({
+        db,
+        fields,
+        audit,
+        clock,
+        keyring,
+        stats: config.stats,
+        documents: config.documents,
+      }),
     );
     installLifecycle(app, { db, fields, audit, clock, policy: config.retention });
   },

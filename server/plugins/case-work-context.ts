@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts';
+import type { DocumentLimits } from '../config/config.schema.ts';
 import type { Database } from '../database/prisma-client.ts';
 import type { FieldCrypto } from '../keys/field-crypto.ts';
 import type { Keyring } from '../keys/keyring.ts';
@@ -17,6 +18,7 @@ import {
 } from '../repositories/case-work/comeback-records.repository.ts';
 import { createIncidentRepository } from '../repositories/case-work/incident.repository.ts';
 import { createFollowUpRepository } from '../repositories/case-work/follow-up.repository.ts';
+import { createDocumentRepository } from '../repositories/case-work/document.repository.ts';
 import { createNoteRepository } from '../repositories/case-work/note.repository.ts';
 import { createScopedTransaction } from '../repositories/case-work/sealed-fields.ts';
 import { createStaffRepository } from '../repositories/case-work/staff.repository.ts';
@@ -45,6 +47,7 @@ import {
   createFollowUpService,
   type FollowUpService,
 } from '../services/cases/follow-up.service.ts';
+import { createDocumentService, type DocumentService } from '../services/cases/document.service.ts';
 import { createNoteService, type NoteService } from '../services/cases/note.service.ts';
 import {
   createWorkplaceService,
@@ -57,6 +60,7 @@ export interface CaseWorkServices {
   cases: CaseService;
   notes: NoteService;
   followUps: FollowUpService;
+  documents: DocumentService;
   backup: BackupCounsellingService;
   comeback: ComebackService;
   appointments: AppointmentService;
@@ -79,6 +83,7 @@ export function createCaseWork(deps: {
   clock: Clock;
   keyring: Keyring;
   stats: { minCellSize: number };
+  documents: DocumentLimits;
 }): CaseWorkServices {
   const { db, fields, audit, clock } = deps;
   // Statistics facts, kept up to date by the services on every write (SECURITY.md, Statistics).
@@ -102,6 +107,13 @@ export function createCaseWork(deps: {
       claims,
       accompaniments,
       staff,
+    }),
+    documents: createDocumentService({
+      scope,
+      transact,
+      documents: createDocumentRepository(fields, deps.keyring),
+      staff,
+      limits: deps.documents,
     }),
     backup: createBackupCounsellingService({
       scope,

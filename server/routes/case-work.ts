@@ -3,6 +3,7 @@ import appointmentRoutes from './appointments/index.ts';
 import calendarRoutes from './calendar/index.ts';
 import backupCaseRoutes from './cases/backup-counselling.ts';
 import comebackCaseRoutes from './cases/comeback.ts';
+import documentRoutes from './cases/documents.ts';
 import caseRoutes from './cases/index.ts';
 import followUpRoutes from './cases/follow-ups.ts';
 import incidentRoutes from './incidents/index.ts';
@@ -12,8 +13,12 @@ import lifecycleRoutes from './lifecycle/index.ts';
 import workplaceRoutes from './workplace/index.ts';
 
 /** Every case-work route, registered by app.ts in one step. */
-export default async function caseWorkRoutes(app: FastifyInstance) {
+export default async function caseWorkRoutes(
+  app: FastifyInstance,
+  options: { maxFileBytes: number },
+) {
   await app.register(caseRoutes);
+  await app.register(documentRoutes, { maxFileBytes: options.maxFileBytes });
   await app.register(backupCaseRoutes);
   await app.register(comebackCaseRoutes);
   await app.register(followUpRoutes);

@@ -22,6 +22,9 @@ export const AUDIT_ACTION_GROUPS = {
     'follow_up.list',
     'follow_up.create',
     'follow_up.update',
+    'document.list',
+    'document.upload',
+    'document.download',
   ],
   appointments: [
     'appointment.list',
@@ -194,6 +197,8 @@ export const AUDIT_COUNTS = [
   'referrals',
   'compensationClaims',
   'accompaniments',
+  'documents',
+  'documentChunks',
   'appointments',
   'incidentLinks',
   'incidents',

@@ -116,6 +116,8 @@ const RecordCounts = Type.Object(
     referrals: Type.Integer(),
     compensationClaims: Type.Integer(),
     accompaniments: Type.Integer(),
+    documents: Type.Integer(),
+    documentChunks: Type.Integer(),
     appointments: Type.Integer(),
     incidentLinks: Type.Integer(),
     incidents: Type.Integer(),

@@ -15,6 +15,7 @@ import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
 import { createKeyring } from '../../server/keys/keyring.ts';
 import { RestoreRefusedError } from '../../server/repositories/database-backup/restore-target.repository.ts';
 import { createCaseRepository } from '../../server/repositories/case-work/case.repository.ts';
+import { createDocumentRepository } from '../../server/repositories/case-work/document.repository.ts';
 import { createKeyRepository } from '../../server/repositories/key.repository.ts';
 import type { RequestContext } from '../../server/services/actor.ts';
 import { createDatabaseBackupService } from '../../server/services/database-backup/database-backup.service.ts';
@@ -27,6 +28,7 @@ import {
   type CaseWorkApp,
   type Staff,
 } from '../support/case-work.ts';
+import { fakePdf, sha256, uploadForm } from '../support/documents.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-cluster.ts';
 import { REPOSITORY_ROOT } from '../support/test-config.ts';
 
@@ -42,6 +44,9 @@ let file: string;
 const cases: { id: string; service: 'backup' | 'comeback'; pseudonym: string; name: string }[] = [];
 const NOTE = 'Vertraulich: Bedrohung durch Nachbarn, Anzeige erstattet.';
 const targets: TestDatabase[] = [];
+const DOCUMENT_MARKER = 'ATTEST-PLAINTEXT-5R8W';
+const DOCUMENT = fakePdf(200 * 1024 + 3, DOCUMENT_MARKER);
+let document: { id: string; sha256: string };
 
 const service = (masterKey = MASTER_KEY) =>
   createDatabaseBackupService({ masterKey, clock: systemClock, audit: t.app.services.audit });
@@ -119,6 +124,11 @@ beforeAll(async () => {
     );
     cases.push({ id: created.id, service: svc, pseudonym, name });
   }
+  const form = uploadForm({ title: 'Ärztliches Attest', kind: 'medical' }, { bytes: DOCUMENT });
+  document = expectStatus(
+    await anna.http('POST', `/api/cases/${cases[0]!.id}/documents`, form.payload, form.headers),
+    201,
+  );
   file = path.join(scratch, 'casework.backup');
   await service().create(CLI, t.database.ownerUrl, file);
 });
@@ -136,6 +146,7 @@ describe('backup create', () => {
     for (const needle of [
       ...cases.flatMap((c) => [c.pseudonym, c.name]),
       NOTE,
+      DOCUMENT_MARKER,
       anna.username,
       'casework_owner',
       'audit_events',
@@ -189,6 +200,18 @@ describe('backup restore', () => {
         );
         expect(found?.sealed).toMatchObject({ pseudonym: c.pseudonym, realName: c.name });
       }
+      // The document decrypts on the copy to the very bytes uploaded (same SHA-256).
+      const keyring = createKeyring(MASTER_KEY, createKeyRepository(db));
+      const documents = createDocumentRepository(createFieldCrypto(keyring), keyring);
+      const bytes = await inServiceScope(db, 'backup', async (client) => {
+        const reading = await documents.open('backup', cases[0]!.id, document.id, client);
+        const chunks = await reading!.read(0, reading!.chunkCount, client);
+        reading!.finish();
+        expect(reading!.record.sha256).toBe(document.sha256);
+        return Buffer.concat(chunks);
+      });
+      expect(sha256(bytes)).toBe(sha256(DOCUMENT));
+      expect(document.sha256).toBe(sha256(DOCUMENT));
     } finally {
       await closeDatabase(db);
     }

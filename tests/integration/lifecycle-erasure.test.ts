@@ -17,6 +17,7 @@ import { testSealer } from '../support/audit-sealer.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { testConfig } from '../support/test-config.ts';
 import { serviceLoginUrl } from '../../server/database/database-roles.ts';
+import { uploadForm } from '../support/documents.ts';
 
 let t: TestApp;
 let sealer: Awaited<ReturnType<typeof testSealer>>;
@@ -379,7 +380,12 @@ describe('an erased case', () => {
       noteId: x.noteId,
       incidentId: x.incidentOnlyX,
       assessmentId: randomUUID(),
+      documentId: randomUUID(),
     };
+    const upload = uploadForm(
+      { title: 'y', kind: 'other' },
+      { bytes: Buffer.from('Nur Text.\n'), type: 'text/plain' },
+    );
     const bodies: [RegExp, object][] = [
       [/\/notes\/:noteId\/amendments$/, { body: 'y' }],
       [/\/notes$/, { kind: 'other', body: 'y' }],
@@ -412,6 +418,7 @@ describe('an erased case', () => {
       [/\/legal-hold\/lift$/, {}],
       [/\/erasure$/, { ground: 'art17_request', confirmCaseNumber: x.caseNumber }],
       [/^\/api\/accounts\/:id\/confirm$/, {}],
+      [/\/documents$/, upload.payload],
     ];
     let checked = 0;
     for (const route of routes) {
@@ -431,9 +438,10 @@ describe('an erased case', () => {
       const payload =
         route.method === 'GET' ? undefined : bodies.find(([p]) => p.test(route.url))?.[1];
       if (route.method !== 'GET' && !payload) throw new Error(`no body for ${route.url}`);
-      const erased = await who.http(route.method as 'GET', fill(x.id), payload);
+      const headers = payload === upload.payload ? upload.headers : {};
+      const erased = await who.http(route.method as 'GET', fill(x.id), payload, headers);
       const missingUrl = route.url.replace(/:[a-zA-Z]+/g, () => randomUUID());
-      const missing = await who.http(route.method as 'GET', missingUrl, payload);
+      const missing = await who.http(route.method as 'GET', missingUrl, payload, headers);
       expect(erased.statusCode, `${route.method} ${route.url}: ${erased.body}`).toBe(404);
       expect(erased.json(), `${route.method} ${route.url}`).toEqual(missing.json());
       checked += 1;

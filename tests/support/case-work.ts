@@ -36,6 +36,8 @@ export const SERVICE_TABLES = [
   ...CASE_WORK_TABLES,
   'legal_holds',
   'erased_cases',
+  'documents',
+  'document_chunks',
   'stats_case_facts',
   'stats_incident_facts',
   'stats_activity_facts',

@@ -14,6 +14,8 @@ export interface ErasureRecords {
   referrals: number;
   compensationClaims: number;
   accompaniments: number;
+  documents: number;
+  documentChunks: number;
   appointments: number;
   incidentLinks: number;
   incidents: number;
