@@ -28,6 +28,8 @@ export const CASE_WORK_TABLES = [
   'multiplier_trainings',
   'appointments',
   'calendar_feeds',
+  'chronicle_entries',
+  'chronicle_publications',
 ] as const;
 
 /** Every table that belongs to one service: case work, lifecycle and statistics facts. */

@@ -21,7 +21,7 @@ CREATE TABLE "chronicle_entries" (
     "approved_at" TIMESTAMPTZ(3),
     "withdrawn_at" TIMESTAMPTZ(3),
     "withdrawn_by" UUID,
-    "created_by" UUID NOT NULL,
+    "author_id" UUID NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
@@ -69,22 +69,23 @@ ALTER TABLE "chronicle_publications" ADD CONSTRAINT "chronicle_publications_back
 -- from the incident.
 ALTER TABLE "chronicle_entries" ADD CONSTRAINT "chronicle_entries_place_as_agreed" CHECK (
   ("place_precision" = 'municipality') = ("place" IS NOT NULL));
--- Four eyes: whoever approves the public text is not whoever wrote it.
+-- Four eyes: whoever approves the public text is not whoever last wrote it (the author
+-- changes with every change of the text or consent, and the approval is withdrawn with it).
 ALTER TABLE "chronicle_entries" ADD CONSTRAINT "chronicle_entries_four_eyes" CHECK (
   ("approved_by" IS NULL) = ("approved_at" IS NULL) AND
-  ("approved_by" IS NULL OR "approved_by" <> "created_by") AND
-  ("reviewer_id" IS NULL OR "reviewer_id" <> "created_by"));
+  ("approved_by" IS NULL OR "approved_by" <> "author_id") AND
+  ("reviewer_id" IS NULL OR "reviewer_id" <> "author_id"));
 ALTER TABLE "chronicle_entries" ADD CONSTRAINT "chronicle_entries_withdrawal" CHECK (
   ("withdrawn_at" IS NULL) = ("withdrawn_by" IS NULL));
 ALTER TABLE "chronicle_publications" ADD CONSTRAINT "chronicle_publications_destination" CHECK (
   length("destination") BETWEEN 1 AND 200);
 
--- Requests write entries and change their consent, text and decisions, never which incident,
--- service or author they belong to (per-column UPDATE, as on "appointments"). Builds are only
--- ever added: the record of where something was published is not rewritten.
+-- Requests write entries and change their consent, text, author and decisions, never which
+-- incident or service they belong to (per-column UPDATE, as on "appointments"). Builds are
+-- only ever added: the record of where something was published is not rewritten.
 GRANT SELECT, INSERT ON "chronicle_entries" TO casework_request;
 GRANT UPDATE ("consent_by", "consent_form", "consent_on", "date_precision", "place_precision",
-              "place", "public_text", "reviewer_id", "approved_by", "approved_at",
+              "place", "public_text", "reviewer_id", "author_id", "approved_by", "approved_at",
               "withdrawn_at", "withdrawn_by", "updated_at")
   ON "chronicle_entries" TO casework_request;
 GRANT SELECT, INSERT ON "chronicle_publications" TO casework_request;
