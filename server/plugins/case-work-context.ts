@@ -15,6 +15,7 @@ import {
   createPreventionRepository,
   createRiskAssessmentRepository,
 } from '../repositories/case-work/comeback-records.repository.ts';
+import { createChronicleRepository } from '../repositories/case-work/chronicle.repository.ts';
 import { createIncidentRepository } from '../repositories/case-work/incident.repository.ts';
 import { createNoteRepository } from '../repositories/case-work/note.repository.ts';
 import { createScopedTransaction } from '../repositories/case-work/sealed-fields.ts';
@@ -38,6 +39,10 @@ import { createCaseService, type CaseService } from '../services/cases/case.serv
 import { createComebackService, type ComebackService } from '../services/cases/comeback.service.ts';
 import { createNoteService, type NoteService } from '../services/cases/note.service.ts';
 import { createStatsService, type StatsService } from '../services/stats/stats.service.ts';
+import {
+  createChronicleService,
+  type ChronicleService,
+} from '../services/chronicle/chronicle.service.ts';
 
 /** The services behind the case-work routes (routes/cases, incidents, appointments, …). */
 export interface CaseWorkServices {
@@ -48,6 +53,7 @@ export interface CaseWorkServices {
   appointments: AppointmentService;
   calendar: CalendarFeedService;
   stats: StatsService;
+  chronicle: ChronicleService;
 }
 
 declare module 'fastify' {
@@ -75,12 +81,13 @@ export function createCaseWork(deps: {
   const appointments = createAppointmentRepository(fields);
   const accompaniments = createAccompanimentRepository(fields);
   const exitPhases = createExitPhaseRepository(fields);
+  const incidents = createIncidentRepository(fields);
   return {
     cases: createCaseService({ scope, cases, staff, accompaniments, exitPhases, facts }),
     notes: createNoteService({ scope, notes: createNoteRepository(fields), staff, facts, clock }),
     backup: createBackupService({
       scope,
-      incidents: createIncidentRepository(fields),
+      incidents,
       accompaniments,
       claims: createClaimRepository(fields),
       referrals: createReferralRepository(fields),
@@ -112,6 +119,15 @@ export function createCaseWork(deps: {
       audit,
       clock,
       minCellSize: deps.stats.minCellSize,
+    }),
+    chronicle: createChronicleService({
+      scope,
+      transact,
+      audit,
+      clock,
+      entries: createChronicleRepository(fields),
+      incidents,
+      staff,
     }),
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import appointmentRoutes from './appointments/index.ts';
 import calendarRoutes from './calendar/index.ts';
+import chronicleRoutes from './chronicle/index.ts';
 import backupCaseRoutes from './cases/backup.ts';
 import comebackCaseRoutes from './cases/comeback.ts';
 import caseRoutes from './cases/index.ts';
@@ -15,6 +16,7 @@ export default async function caseWorkRoutes(app: FastifyInstance) {
   await app.register(backupCaseRoutes);
   await app.register(comebackCaseRoutes);
   await app.register(incidentRoutes);
+  await app.register(chronicleRoutes);
   await app.register(appointmentRoutes);
   await app.register(calendarRoutes);
   await app.register(preventionRoutes);
