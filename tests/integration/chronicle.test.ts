@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   auditEvents,
@@ -12,6 +15,7 @@ import {
   type CaseWorkApp,
   type Staff,
 } from '../support/case-work.ts';
+import { buildChronicle } from '../../server/cli/chronicle-commands.ts';
 
 let t: CaseWorkApp;
 let anna: Staff; // BackUp counsellor, the author
@@ -299,5 +303,112 @@ describe('separation and the access log', () => {
       ['chronicle.withdraw', 'allowed', anna.user.id],
     ]);
     expect(events[0]).toMatchObject({ targetId: incident.id, reason: 'created' });
+  });
+});
+
+describe('the published files', () => {
+  it('hold the approved, consented entries only, and nothing sealed', async () => {
+    const marker = (name: string) => `Mk${name}${randomUUID().slice(0, 8)}`;
+    const sealed = {
+      pseudonym: marker('Pseudonym'),
+      realName: marker('RealName'),
+      narrative: marker('Narrative'),
+      municipality: marker('Municipality'),
+      consentBy: marker('ConsentBy'),
+    };
+    const own = await newCase(anna, {
+      person: { pseudonym: sealed.pseudonym, name: sealed.realName },
+    });
+    const created = expectStatus(
+      await anna.http(
+        'POST',
+        '/api/incidents',
+        incidentBody({
+          occurredOn: '2026-04-23',
+          district: 'kreis_lippe',
+          municipality: sealed.municipality,
+          description: sealed.narrative,
+          caseIds: [own.id],
+        }),
+      ),
+      201,
+    );
+    const publicText = `Ein Mann wurde rassistisch beleidigt und geschlagen. ${marker('Public')}`;
+    const entry = expectStatus(
+      await anna.http(
+        'PUT',
+        `/api/incidents/${created.id}/chronicle`,
+        consent({ consentBy: sealed.consentBy, publicText }),
+      ),
+      200,
+    );
+    // Agreed, not approved; approved, then withdrawn: neither is published.
+    const pendingText = marker('Pending');
+    const pending = await newIncident(anna);
+    expectStatus(
+      await anna.http(
+        'PUT',
+        `/api/incidents/${pending.id}/chronicle`,
+        consent({ publicText: pendingText }),
+      ),
+      200,
+    );
+    const withdrawnText = marker('Withdrawn');
+    const withdrawnIncident = await newIncident(anna);
+    const withdrawn = expectStatus(
+      await anna.http(
+        'PUT',
+        `/api/incidents/${withdrawnIncident.id}/chronicle`,
+        consent({ publicText: withdrawnText }),
+      ),
+      200,
+    );
+    for (const id of [entry.id, withdrawn.id]) {
+      expectStatus(await lena.http('POST', `/api/chronicle/${id}/approval`, {}), 200);
+    }
+    expectStatus(await lena.http('POST', `/api/chronicle/${withdrawn.id}/withdrawal`, {}), 200);
+
+    const out = await mkdtemp(path.join(os.tmpdir(), 'casework-chronicle-'));
+    try {
+      const built = await buildChronicle(t.app, out, 'website');
+      expect(built.files.sort()).toEqual(['chronik.atom', 'chronik.json', 'index.html']);
+      const files = Object.fromEntries(
+        await Promise.all(
+          (await readdir(out)).map(async (name) => [
+            name,
+            await readFile(path.join(out, name), 'utf8'),
+          ]),
+        ),
+      ) as Record<string, string>;
+      for (const [name, content] of Object.entries(files)) {
+        expect(content, name).toContain(publicText);
+        for (const value of [...Object.values(sealed), pendingText, withdrawnText]) {
+          expect(content, `${name} ${value}`).not.toContain(value);
+        }
+        // Only the month was agreed: no form of the day 23 April 2026.
+        for (const day of ['2026-04-23', '23. April', '23.04.', '23.4.']) {
+          expect(content, `${name} ${day}`).not.toContain(day);
+        }
+        expect(content, name).not.toContain('Bochum-Wattenscheid');
+      }
+      expect(files['index.html']).toContain('<html lang="de">');
+      expect(files['index.html']).toContain(
+        '<time datetime="2026-04">April 2026</time>, Kreis Lippe',
+      );
+      const json = JSON.parse(files['chronik.json']!);
+      const published = json.entries.find((e: { id: string }) => e.id === entry.id);
+      expect(published).toMatchObject({
+        date: '2026-04',
+        municipality: null,
+        district: { code: 'kreis_lippe' },
+        offenceType: { code: 'simple_bodily_harm', label: 'Einfache Körperverletzung' },
+        text: publicText,
+      });
+      expect(files['chronik.atom']).toContain('<updated>2026-04-01T00:00:00Z</updated>');
+      const view = expectStatus(await lena.http('GET', `/api/chronicle/${entry.id}`), 200);
+      expect(view.publications).toMatchObject([{ destination: 'website' }]);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 });

@@ -7,7 +7,7 @@ import type { ChronicleWarning } from '../../schemas/chronicle.schema.ts';
 
 const CAP = "\\p{Lu}[\\p{Ll}'-]+";
 const NAME_PATTERNS = [
-  new RegExp(`(?<![.!?:]\\s|^)\\b${CAP}(?:\\s+${CAP})+`, 'gu'),
+  new RegExp(`(?<!(?:^|[.!?:\\n])\\s*)(?<!\\p{L})${CAP}(?:\\s+${CAP})+`, 'gu'),
   new RegExp(`\\b(?:Herr|Frau|Familie|Herrn|Dr\\.)\\s+${CAP}`, 'gu'),
   new RegExp(`\\b${CAP}\\s+\\p{Lu}\\.(?=\\s|$|,)`, 'gu'),
 ];

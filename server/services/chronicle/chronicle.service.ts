@@ -128,7 +128,7 @@ export function createChronicleService(deps: {
       withdrawnAt: record.withdrawnAt?.toISOString() ?? null,
       mayApprove: mayApprove(context, record),
       warnings: chronicleWarnings(
-        [record.place ?? '', record.publicText].join('\n'),
+        [record.place, record.publicText].filter((text) => text !== null).join('\n'),
         record.datePrecision,
         alike,
       ),
