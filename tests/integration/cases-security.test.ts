@@ -149,7 +149,7 @@ describe('plaintext never reaches the database or the log', () => {
       }),
       201,
     );
-    expectStatus(
+    const markedIncident = expectStatus(
       await anna.http('POST', '/api/incidents', {
         occurredOn: '2026-10-03',
         offenceType: 'arson',
@@ -164,6 +164,18 @@ describe('plaintext never reaches the database or the log', () => {
         caseIds: [backupCase.id],
       }),
       201,
+    );
+    expectStatus(
+      await anna.http('PUT', `/api/incidents/${markedIncident.id}/chronicle`, {
+        consentBy: mark('ConsentBy'),
+        consentForm: 'verbal',
+        consentOn: '2026-10-05',
+        datePrecision: 'month',
+        placePrecision: 'municipality',
+        place: mark('ChroniclePlace'),
+        publicText: mark('PublicText'),
+      }),
+      200,
     );
     const accompaniment = expectStatus(
       await anna.http('POST', `/api/cases/${backupCase.id}/accompaniments`, {
