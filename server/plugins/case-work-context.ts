@@ -40,6 +40,10 @@ import { createComebackService, type ComebackService } from '../services/cases/c
 import { createNoteService, type NoteService } from '../services/cases/note.service.ts';
 import { createStatsService, type StatsService } from '../services/stats/stats.service.ts';
 import {
+  createMonitoringService,
+  type MonitoringService,
+} from '../services/stats/monitoring.service.ts';
+import {
   createChronicleService,
   type ChronicleService,
 } from '../services/chronicle/chronicle.service.ts';
@@ -54,6 +58,7 @@ export interface CaseWorkServices {
   calendar: CalendarFeedService;
   stats: StatsService;
   chronicle: ChronicleService;
+  monitoring: MonitoringService;
 }
 
 declare module 'fastify' {
@@ -129,5 +134,6 @@ export function createCaseWork(deps: {
       incidents,
       staff,
     }),
+    monitoring: createMonitoringService({ transact, audit, clock }),
   };
 }

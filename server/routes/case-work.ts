@@ -6,6 +6,7 @@ import backupCaseRoutes from './cases/backup.ts';
 import comebackCaseRoutes from './cases/comeback.ts';
 import caseRoutes from './cases/index.ts';
 import incidentRoutes from './incidents/index.ts';
+import monitoringRoutes from './monitoring/index.ts';
 import preventionRoutes from './prevention/index.ts';
 import statsRoutes from './stats/index.ts';
 import lifecycleRoutes from './lifecycle/index.ts';
@@ -21,5 +22,6 @@ export default async function caseWorkRoutes(app: FastifyInstance) {
   await app.register(calendarRoutes);
   await app.register(preventionRoutes);
   await app.register(statsRoutes);
+  await app.register(monitoringRoutes);
   await app.register(lifecycleRoutes);
 }

@@ -128,7 +128,7 @@ describe('chronicle entries', () => {
     const future = await anna.http('PUT', url, consent({ consentOn: '2027-01-01' }));
     expect(future.json()).toMatchObject({ reason: 'date_in_future' });
     const self = await anna.http('PUT', url, consent({ reviewerId: anna.user.id }));
-    expect(self.json()).toMatchObject({ reason: 'own_account' });
+    expect(self.json()).toMatchObject({ reason: 'reviewer_is_author' });
     const other = await anna.http('PUT', url, consent({ reviewerId: clara.user.id }));
     expect(other.json()).toMatchObject({ reason: 'not_an_active_counsellor' });
   });

@@ -173,7 +173,7 @@ export function createChronicleService(deps: {
     }
     const reviewerId = input.reviewerId ?? null;
     if (reviewerId === authorId) {
-      throw invalid('The author cannot review their own text.', 'own_account', {
+      throw invalid('The author cannot review their own text.', 'reviewer_is_author', {
         field: '/reviewerId',
       });
     }
