@@ -544,6 +544,7 @@ describe('an erased case', () => {
         'AccessReason',
         'Address',
         'Amendment',
+        'ChronicleText',
         'Claim',
         'Court',
         'Hold',

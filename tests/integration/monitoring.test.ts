@@ -54,7 +54,7 @@ beforeAll(async () => {
         ...made,
         affectedMinors: 0,
         reportedToPolice: 'unknown',
-        source: 'counselling',
+        source: 'affected_person',
       }),
       201,
     );
