@@ -52,6 +52,12 @@ export const ACTION_GROUPS: readonly ActionGroup[] = [
       'claim.list',
       'claim.create',
       'claim.update',
+      'chronicle.list',
+      'chronicle.view',
+      'chronicle.save',
+      'chronicle.approve',
+      'chronicle.withdraw',
+      'chronicle.build',
     ],
   },
   {
