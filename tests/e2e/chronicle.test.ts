@@ -33,7 +33,14 @@ describe('the public chronicle in the browser', () => {
     return first.toISOString().slice(0, 7);
   })();
 
+  /** The TOTP step each user enrolled in: its code is used up (replay protection). */
+  const enrolledIn = new Map<TestUser, number>();
+  const step = () => Math.floor(Date.now() / 30_000);
+
   async function signedInPage(user: TestUser): Promise<Page> {
+    while (step() <= (enrolledIn.get(user) ?? -1)) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     page.on('console', (message) => {
@@ -75,7 +82,14 @@ describe('the public chronicle in the browser', () => {
     [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
     out = await fs.mkdtemp(path.join(os.tmpdir(), 'casework-chronicle-e2e-'));
     const clock = testClock(new Date());
-    counsellor = await newUser(server.app, clock, {
+    // A colleague records the case and incident through the API, assigned to the counsellor
+    // who signs in in the browser (whose current code the API has not used up).
+    const colleague = await newUser(server.app, clock, {
+      role: 'counsellor',
+      service: 'backup',
+      totp: true,
+    });
+    counsellor = await newUser(server.app, systemClock, {
       role: 'counsellor',
       service: 'backup',
       totp: true,
@@ -85,22 +99,32 @@ describe('the public chronicle in the browser', () => {
       service: 'backup',
       totp: true,
     });
-    const http = asUser(server.app, await signIn(server.app, clock, counsellor));
-    const created = await http('POST', '/api/cases', { person: { pseudonym: 'Zaunkönig' } });
+    enrolledIn.set(counsellor, step());
+    enrolledIn.set(lead, step());
+    const http = asUser(server.app, await signIn(server.app, clock, colleague));
+    const created = await http('POST', '/api/cases', {
+      person: { pseudonym: 'Zaunkönig' },
+      assignedCounsellorId: counsellor.user.id,
+    });
     expect(created.statusCode, created.body).toBe(201);
     caseId = created.json().id;
-    const incident = await http('POST', '/api/incidents', {
-      occurredOn: `${lastMonth}-17`,
-      offenceType: 'simple_bodily_harm',
-      motives: ['racism_anti_black'],
-      district: 'dortmund',
-      affectedCount: 1,
-      affectedMinors: 0,
-      reportedToPolice: 'yes',
-      source: 'affected_person',
-      description: NARRATIVE,
-      caseIds: [caseId],
-    });
+    const incident = await http(
+      'POST',
+      '/api/incidents',
+      {
+        occurredOn: `${lastMonth}-17`,
+        offenceType: 'simple_bodily_harm',
+        motives: ['racism_anti_black'],
+        district: 'dortmund',
+        affectedCount: 1,
+        affectedMinors: 0,
+        reportedToPolice: 'yes',
+        source: 'affected_person',
+        description: NARRATIVE,
+        caseIds: [caseId],
+      },
+      { 'x-access-reason': encodeURIComponent('Vorfall für die Kollegin erfasst') },
+    );
     expect(incident.statusCode, incident.body).toBe(201);
     incidentId = incident.json().id;
   });
