@@ -129,3 +129,34 @@ export const ChronicleList = Type.Object(
   { entries: Type.Array(ChronicleEntryView) },
   { additionalProperties: false },
 );
+
+export const ChronicleBuildBody = Type.Object(
+  {
+    destination: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      pattern: '^[^\\u0000-\\u001F\\u007F]+$',
+      description: 'Where the files will be published, as the build record names it',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type ChronicleBuildBody = Type.Static<typeof ChronicleBuildBody>;
+
+export const ChronicleBuildView = Type.Object(
+  {
+    buildId: Type.String(),
+    builtAt: Type.String({ format: 'date-time' }),
+    entries: Type.Integer({ description: 'Entries published' }),
+    files: Type.Object(
+      {
+        'index.html': Type.String(),
+        'chronik.json': Type.String(),
+        'chronik.atom': Type.String(),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ChronicleBuildView = Type.Static<typeof ChronicleBuildView>;

@@ -247,6 +247,38 @@ describe('withdrawal and builds', () => {
   });
 });
 
+describe('the build from the web', () => {
+  it('lets a BackUp team lead build and download the files, recorded like the CLI build', async () => {
+    const incident = await newIncident(anna);
+    const publicText = `Ein Angriff im Stadtgebiet. ${randomUUID().slice(0, 8)}`;
+    const entry = expectStatus(
+      await anna.http('PUT', `/api/incidents/${incident.id}/chronicle`, consent({ publicText })),
+      200,
+    );
+    expectStatus(await lena.http('POST', `/api/chronicle/${entry.id}/approval`, {}), 200);
+    const build = expectStatus(
+      await lena.http('POST', '/api/chronicle/builds', { destination: 'Website des Vereins' }),
+      200,
+    );
+    expect(build.files['index.html']).toContain(publicText);
+    expect(build.files['chronik.atom']).toContain(publicText);
+    expect(JSON.parse(build.files['chronik.json']).entries).toContainEqual(
+      expect.objectContaining({ id: entry.id, date: '2026-05' }),
+    );
+    const view = expectStatus(await lena.http('GET', `/api/chronicle/${entry.id}`), 200);
+    expect(view.publications).toEqual([
+      { buildId: build.buildId, builtAt: build.builtAt, destination: 'Website des Vereins' },
+    ]);
+    expect(
+      (await anna.http('POST', '/api/chronicle/builds', { destination: 'x' })).statusCode,
+    ).toBe(403);
+    const comeback = await cora.http('POST', '/api/chronicle/builds', { destination: 'x' });
+    expect(comeback.json().error).toBe('not_for_service');
+    const events = await auditEvents(t, { action: 'chronicle.build', actorId: cora.user.id });
+    expect(events.map((e) => e.outcome)).toEqual(['denied']);
+  });
+});
+
 describe('separation and the access log', () => {
   it('answers another service exactly like a missing entry or incident', async () => {
     const incident = await newIncident(anna);

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { IncidentParams } from '../../schemas/backup.schema.ts';
 import { NoQuery } from '../../schemas/case-work.schema.ts';
 import {
+  ChronicleBuildBody,
+  ChronicleBuildView,
   ChronicleConsentBody,
   ChronicleEntryView,
   ChronicleList,
@@ -11,6 +13,7 @@ import {
   IncidentChronicleView,
 } from '../../schemas/chronicle.schema.ts';
 import { EmptyBody, errorResponses } from '../../schemas/common.schema.ts';
+import { chronicleSite } from '../../services/chronicle/chronicle-site.ts';
 import { COUNSELLORS_ONLY, SMALL_BODY_LIMIT } from '../case-work-access.ts';
 
 /**
@@ -115,5 +118,28 @@ export default async function chronicleRoutes(app: FastifyInstance) {
       },
     },
     (request) => chronicle.withdraw(request.context, request.params.id),
+  );
+
+  routes.post(
+    '/api/chronicle/builds',
+    {
+      config: { access: ['team_lead'], audit: 'event' },
+      bodyLimit: SMALL_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: 'Build the public chronicle now, recorded as published at `destination`',
+        body: ChronicleBuildBody,
+        response: { 200: ChronicleBuildView, ...errorResponses(400, 403, 500) },
+      },
+    },
+    async (request) => {
+      const build = await chronicle.buildForTeamLead(request.context, request.body.destination);
+      return {
+        buildId: build.buildId,
+        builtAt: build.builtAt.toISOString(),
+        entries: build.entries.length,
+        files: chronicleSite(build),
+      };
+    },
   );
 }

@@ -119,8 +119,14 @@ ${items}
 `;
 }
 
+export interface ChronicleFiles {
+  'index.html': string;
+  'chronik.json': string;
+  'chronik.atom': string;
+}
+
 /** The files of one build, by name. */
-export function chronicleSite(build: ChronicleBuild): Record<string, string> {
+export function chronicleSite(build: ChronicleBuild): ChronicleFiles {
   const entries = publishedEntries(build);
   const json = {
     title: TITLE,

@@ -24,6 +24,7 @@ import {
   createScopedRunner,
   missing,
   requireDayBetween,
+  requireService,
   type CaseWorkEvent,
   type CaseWorkScope,
 } from '../cases/case-work-scope.ts';
@@ -303,35 +304,49 @@ export function createChronicleService(deps: {
      * that are not withdrawn, each recorded as published at `destination` now.
      */
     build(context: RequestContext, destination: string) {
-      return runScoped(
-        context,
-        'backup',
-        { action: 'chronicle.build', targetType: 'chronicle' },
-        async (client, service, event) => {
-          const published = await entries.publishable(service, client);
-          const build = { buildId: randomUUID(), builtAt: clock.now(), destination };
-          await entries.recordBuild(
-            service,
-            build,
-            published.map((record) => record.id),
-            client,
-          );
-          event.targetId = build.buildId;
-          addReason(event, `published:${published.length}`);
-          return {
-            ...build,
-            entries: published.map((record) => ({
-              id: record.id,
-              publicText: record.publicText,
-              offenceType: record.incident.offenceType,
-              motives: record.incident.motives,
-              ...publishedFacts(record),
-            })),
-          };
-        },
-      );
+      return buildIn(context, 'backup', destination);
+    },
+
+    /** The same build from the web, for a team lead of BackUp to download. */
+    buildForTeamLead(context: RequestContext, destination: string) {
+      const service = context.actor?.service;
+      if (!service || context.actor?.role !== 'team_lead') {
+        throw new AppError('forbidden', 'Only team leads build the chronicle.');
+      }
+      return buildIn(context, service, destination);
     },
   };
+
+  function buildIn(context: RequestContext, owner: ServiceCode, destination: string) {
+    return runScoped(
+      context,
+      owner,
+      { action: 'chronicle.build', targetType: 'chronicle' },
+      async (client, service, event) => {
+        requireService(service, 'backup', 'Chronicle builds');
+        const published = await entries.publishable(service, client);
+        const build = { buildId: randomUUID(), builtAt: clock.now(), destination };
+        await entries.recordBuild(
+          service,
+          build,
+          published.map((record) => record.id),
+          client,
+        );
+        event.targetId = build.buildId;
+        addReason(event, `published:${published.length}`);
+        return {
+          ...build,
+          entries: published.map((record) => ({
+            id: record.id,
+            publicText: record.publicText,
+            offenceType: record.incident.offenceType,
+            motives: record.incident.motives,
+            ...publishedFacts(record),
+          })),
+        };
+      },
+    );
+  }
 }
 
 export type ChronicleService = ReturnType<typeof createChronicleService>;
