@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { generate } from 'otplib';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChronicle } from '../../server/cli/chronicle-commands.ts';
 import { systemClock } from '../../server/clock.ts';
@@ -41,7 +41,10 @@ describe('the public chronicle in the browser', () => {
     while (step() <= (enrolledIn.get(user) ?? -1)) {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      acceptDownloads: true,
+    });
     const page = await context.newPage();
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
@@ -166,6 +169,16 @@ describe('the public chronicle in the browser', () => {
     await expect
       .poll(() => page.getByTestId('chronicle-page-status').textContent(), POLL)
       .toContain('Freigegeben');
+
+    // The team lead downloads the same files from the web.
+    const downloads: Download[] = [];
+    page.on('download', (download) => downloads.push(download));
+    await page.getByTestId('chronicle-build').click();
+    await expect.poll(() => downloads.length, POLL).toBe(3);
+    const html = downloads.find((download) => download.suggestedFilename() === 'index.html')!;
+    const downloaded = await fs.readFile((await html.path())!, 'utf8');
+    expect(downloaded).toContain(PUBLIC_TEXT);
+    expect(downloaded).not.toContain(NARRATIVE);
 
     const first = await built();
     for (const file of [first.html, first.atom]) {

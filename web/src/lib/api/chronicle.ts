@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
 import type {
+  ChronicleBuildView,
   ChronicleConsentBody,
   ChronicleEntryView,
   ChronicleList,
@@ -16,6 +17,7 @@ export type ChronicleEntry = Static<typeof ChronicleEntryView>;
 export type IncidentChronicle = Static<typeof IncidentChronicleView>;
 export type ChronicleState = ChronicleEntry['state'];
 export type MonitoringReport = Static<typeof MonitoringReportSchema>;
+export type ChronicleBuild = Static<typeof ChronicleBuildView>;
 
 const incidentPath = (incidentId: string) =>
   `/api/incidents/${encodeURIComponent(incidentId)}/chronicle`;
@@ -47,6 +49,11 @@ export function approveChronicleEntry(id: string): Promise<ChronicleEntry> {
 
 export function withdrawChronicleEntry(id: string): Promise<ChronicleEntry> {
   return apiRequest<ChronicleEntry>('POST', `${entryPath(id)}/withdrawal`, {});
+}
+
+/** A build now (team leads): the files to put on the website, recorded as published there. */
+export function buildChronicle(destination: string): Promise<ChronicleBuild> {
+  return apiRequest<ChronicleBuild>('POST', '/api/chronicle/builds', { destination });
 }
 
 export function previewMonitoring(year: number): Promise<MonitoringReport> {
