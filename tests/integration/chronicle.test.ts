@@ -16,6 +16,7 @@ import {
   type Staff,
 } from '../support/case-work.ts';
 import { buildChronicle } from '../../server/cli/chronicle-commands.ts';
+import { withClient } from '../../server/database/pg-client.ts';
 
 let t: CaseWorkApp;
 let anna: Staff; // BackUp counsellor, the author
@@ -276,6 +277,41 @@ describe('the build from the web', () => {
     expect(comeback.json().error).toBe('not_for_service');
     const events = await auditEvents(t, { action: 'chronicle.build', actorId: cora.user.id });
     expect(events.map((e) => e.outcome)).toEqual(['denied']);
+  });
+});
+
+describe('the database', () => {
+  it("refuses a request role's approval by the author, and a move to another incident or service", async () => {
+    const incident = await newIncident(anna);
+    const other = await newIncident(anna);
+    const entry = expectStatus(
+      await anna.http('PUT', `/api/incidents/${incident.id}/chronicle`, consent()),
+      200,
+    );
+    const asRequest = (statement: string) =>
+      withClient(t.database.appUrl, async (client) => {
+        await client.query('BEGIN');
+        try {
+          await client.query(`SELECT set_config('casework.service', 'backup', true)`);
+          return await client.query(statement, [entry.id]);
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      });
+    await expect(
+      asRequest(
+        'UPDATE chronicle_entries SET approved_by = author_id, approved_at = now() WHERE id = $1',
+      ),
+    ).rejects.toThrow(/chronicle_entries_four_eyes/);
+    await expect(
+      asRequest(`UPDATE chronicle_entries SET incident_id = '${other.id}' WHERE id = $1`),
+    ).rejects.toThrow(/permission denied/);
+    await expect(
+      asRequest(`UPDATE chronicle_entries SET service = 'comeback' WHERE id = $1`),
+    ).rejects.toThrow(/permission denied/);
+    await expect(
+      asRequest('DELETE FROM chronicle_publications WHERE entry_id = $1'),
+    ).rejects.toThrow(/permission denied/);
   });
 });
 
