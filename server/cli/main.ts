@@ -8,6 +8,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { openDatabase } from '../database/open-database.ts';
 import { auditCommands } from './audit-commands.ts';
 import { backupCommands } from './database-backup-commands.ts';
+import { chronicleCommands } from './chronicle-commands.ts';
 import { keyCommands } from './key-commands.ts';
 import { demoCommands } from './demo-commands.ts';
 import { userCommands } from './user-commands.ts';
@@ -40,6 +41,7 @@ program.addCommand(keyCommands());
 program.addCommand(backupCommands());
 program.addCommand(retentionCommands());
 program.addCommand(statsCommands());
+program.addCommand(chronicleCommands());
 program.addCommand(demoCommands());
 
 try {

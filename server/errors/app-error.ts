@@ -113,6 +113,10 @@ export const ERROR_REASONS = [
   'totp_already_set_up',
   'totp_setup_not_started',
   'access_reason_encoding',
+  /** A chronicle entry's named reviewer is its author: four eyes need two people. */
+  'reviewer_is_author',
+  /** The monitoring figures changed between the preview and the export. */
+  'preview_outdated',
 ] as const;
 
 export type ErrorReason = (typeof ERROR_REASONS)[number];

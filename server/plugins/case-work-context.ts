@@ -16,6 +16,7 @@ import {
   createPreventionRepository,
   createRiskAssessmentRepository,
 } from '../repositories/case-work/comeback-records.repository.ts';
+import { createChronicleRepository } from '../repositories/case-work/chronicle.repository.ts';
 import { createIncidentRepository } from '../repositories/case-work/incident.repository.ts';
 import { createFollowUpRepository } from '../repositories/case-work/follow-up.repository.ts';
 import { createDocumentRepository } from '../repositories/case-work/document.repository.ts';
@@ -54,6 +55,14 @@ import {
   type WorkplaceService,
 } from '../services/cases/workplace.service.ts';
 import { createStatsService, type StatsService } from '../services/stats/stats.service.ts';
+import {
+  createMonitoringService,
+  type MonitoringService,
+} from '../services/stats/monitoring.service.ts';
+import {
+  createChronicleService,
+  type ChronicleService,
+} from '../services/chronicle/chronicle.service.ts';
 
 /** The services behind the case-work routes (routes/cases, incidents, appointments, …). */
 export interface CaseWorkServices {
@@ -67,6 +76,8 @@ export interface CaseWorkServices {
   calendar: CalendarFeedService;
   stats: StatsService;
   workplace: WorkplaceService;
+  chronicle: ChronicleService;
+  monitoring: MonitoringService;
 }
 
 declare module 'fastify' {
@@ -98,6 +109,7 @@ export function createCaseWork(deps: {
   const claims = createClaimRepository(fields);
   const followUps = createFollowUpRepository(fields);
   const appointmentService = createAppointmentService({ scope, appointments, cases, staff });
+  const incidents = createIncidentRepository(fields);
   return {
     cases: createCaseService({ scope, cases, staff, accompaniments, exitPhases, facts }),
     notes: createNoteService({ scope, notes: createNoteRepository(fields), staff, facts, clock }),
@@ -117,7 +129,7 @@ export function createCaseWork(deps: {
     }),
     backup: createBackupCounsellingService({
       scope,
-      incidents: createIncidentRepository(fields),
+      incidents,
       accompaniments,
       claims,
       referrals: createReferralRepository(fields),
@@ -158,5 +170,15 @@ export function createCaseWork(deps: {
       clock,
       minCellSize: deps.stats.minCellSize,
     }),
+    chronicle: createChronicleService({
+      scope,
+      transact,
+      audit,
+      clock,
+      entries: createChronicleRepository(fields),
+      incidents,
+      staff,
+    }),
+    monitoring: createMonitoringService({ transact, audit, clock }),
   };
 }

@@ -49,6 +49,12 @@ export const AUDIT_ACTION_GROUPS = {
     'claim.list',
     'claim.create',
     'claim.update',
+    'chronicle.list',
+    'chronicle.view',
+    'chronicle.save',
+    'chronicle.approve',
+    'chronicle.withdraw',
+    'chronicle.build',
   ],
   exit: [
     'exit_phase.list',
@@ -72,7 +78,15 @@ export const AUDIT_ACTION_GROUPS = {
     'retention.plan',
     'retention.sweep',
   ],
-  stats: ['stats.view', 'stats.report', 'stats.workload', 'stats.export', 'stats.rebuild'],
+  stats: [
+    'stats.view',
+    'stats.report',
+    'stats.workload',
+    'stats.export',
+    'stats.rebuild',
+    'monitoring.preview',
+    'monitoring.export',
+  ],
   auth: [
     'auth.login',
     'auth.logout',
@@ -158,6 +172,9 @@ export const AUDIT_REASONS = [
   'chain',
   'counts',
   'unchanged',
+  // A chronicle entry saved for the first time, or its text or consent written anew.
+  'created',
+  'rewritten',
   // What reading an event's stated reason found.
   'none',
   'readable',

@@ -7,6 +7,7 @@ import {
   lastAuditSeq,
   newCase,
   newCounsellor,
+  newStaff,
   withReason,
   startCaseWorkApp,
   type CaseWorkApp,
@@ -17,8 +18,10 @@ let t: CaseWorkApp;
 let anna: Staff; // BackUp
 let clara: Staff; // ComeBack
 let david: Staff; // ComeBack
+let lead: Staff; // BackUp team lead
 beforeAll(async () => {
   t = await startCaseWorkApp();
+  lead = await newStaff(t, 'team_lead', 'backup');
   anna = await newCounsellor(t, 'backup');
   clara = await newCounsellor(t, 'comeback');
   david = withReason(await newCounsellor(t, 'comeback'), 'Vier-Augen-Prüfung'); // a colleague of clara's
@@ -191,6 +194,63 @@ describe('the access log of case work', () => {
       () => anna.http('GET', `/api/cases/${id}/incidents`),
       200,
       { action: 'incident.list', ...onCase },
+    );
+    const chronicleEntry = await expectOneEvent(
+      'PUT /api/incidents/:id/chronicle',
+      anna,
+      () =>
+        anna.http('PUT', `/api/incidents/${incident.id}/chronicle`, {
+          consentBy: 'die betroffene Person',
+          consentForm: 'written',
+          consentOn: '2026-10-05',
+          datePrecision: 'month',
+          placePrecision: 'district',
+          publicText: 'Ein Angriff.',
+        }),
+      200,
+      {
+        action: 'chronicle.save',
+        targetType: 'incident',
+        targetId: incident.id,
+        caseNumber,
+        reason: 'created',
+      },
+    );
+    await expectOneEvent(
+      'GET /api/incidents/:id/chronicle',
+      anna,
+      () => anna.http('GET', `/api/incidents/${incident.id}/chronicle`),
+      200,
+      { action: 'chronicle.view', targetType: 'incident', targetId: incident.id, caseNumber },
+    );
+    await expectOneEvent(
+      'GET /api/chronicle',
+      anna,
+      () => anna.http('GET', '/api/chronicle'),
+      200,
+      { action: 'chronicle.list', targetType: 'chronicle', reason: 'shown:1' },
+    );
+    const onEntry = { targetType: 'chronicle_entry', targetId: chronicleEntry.id };
+    await expectOneEvent(
+      'GET /api/chronicle/:id',
+      anna,
+      () => anna.http('GET', `/api/chronicle/${chronicleEntry.id}`),
+      200,
+      { action: 'chronicle.view', ...onEntry },
+    );
+    await expectOneEvent(
+      'POST /api/chronicle/:id/approval',
+      lead,
+      () => lead.http('POST', `/api/chronicle/${chronicleEntry.id}/approval`, {}),
+      200,
+      { action: 'chronicle.approve', ...onEntry },
+    );
+    await expectOneEvent(
+      'POST /api/chronicle/:id/withdrawal',
+      anna,
+      () => anna.http('POST', `/api/chronicle/${chronicleEntry.id}/withdrawal`, {}),
+      200,
+      { action: 'chronicle.withdraw', ...onEntry },
     );
     await expectOneEvent(
       'DELETE /api/cases/:id/incidents/:incidentId',

@@ -150,7 +150,7 @@ describe('plaintext never reaches the database or the log', () => {
       }),
       201,
     );
-    expectStatus(
+    const markedIncident = expectStatus(
       await anna.http('POST', '/api/incidents', {
         occurredOn: '2026-10-03',
         offenceType: 'arson',
@@ -165,6 +165,18 @@ describe('plaintext never reaches the database or the log', () => {
         caseIds: [backupCase.id],
       }),
       201,
+    );
+    expectStatus(
+      await anna.http('PUT', `/api/incidents/${markedIncident.id}/chronicle`, {
+        consentBy: mark('ConsentBy'),
+        consentForm: 'verbal',
+        consentOn: '2026-10-05',
+        datePrecision: 'month',
+        placePrecision: 'municipality',
+        place: mark('ChroniclePlace'),
+        publicText: mark('PublicText'),
+      }),
+      200,
     );
     const accompaniment = expectStatus(
       await anna.http('POST', `/api/cases/${backupCase.id}/accompaniments`, {
@@ -524,7 +536,14 @@ describe('row-level security holds for raw SQL as the request role', () => {
       if (
         table !== 'incidents' &&
         table !== 'case_incidents' &&
-        !['accompaniments', 'compensation_claims', 'referrals', 'follow_ups'].includes(table)
+        ![
+          'accompaniments',
+          'compensation_claims',
+          'referrals',
+          'follow_ups',
+          'chronicle_entries',
+          'chronicle_publications',
+        ].includes(table)
       ) {
         expect(totals[table], table).toBeGreaterThan(0);
       }

@@ -55,6 +55,10 @@ beforeAll(async () => {
     }),
     201,
   ).id;
+  b.chronicle = expectStatus(
+    await anna.http('PUT', `/api/incidents/${b.incidentId}/chronicle`, CHRONICLE_BODY),
+    200,
+  ).id;
   b.accompaniment = expectStatus(
     await anna.http('POST', `/api/cases/${b.id}/accompaniments`, {
       kind: 'court_hearing',
@@ -75,6 +79,15 @@ beforeAll(async () => {
   ).id;
 });
 afterAll(() => t.close());
+
+const CHRONICLE_BODY = {
+  consentBy: 'die betroffene Person',
+  consentForm: 'verbal',
+  consentOn: '2026-10-05',
+  datePrecision: 'month',
+  placePrecision: 'district',
+  publicText: 'Ein Brandanschlag.',
+};
 
 /** A valid body for each state-changing route, so that only the ids can make it fail. */
 function bodyFor(method: string, url: string): object | undefined {
@@ -107,6 +120,8 @@ function bodyFor(method: string, url: string): object | undefined {
     [/^\/api\/appointments\/:id$/, { status: 'cancelled' }],
     [/\/legal-hold$/, { reason: 'y' }],
     [/\/legal-hold\/lift$/, {}],
+    [/\/chronicle$/, CHRONICLE_BODY],
+    [/\/chronicle\/:id\/(?:approval|withdrawal)$/, {}],
   ];
   const found = bodies.find(([pattern]) => pattern.test(url));
   if (!found) throw new Error(`no body for ${method} ${url}`);
@@ -120,6 +135,7 @@ function fill(url: string, ids: Record<string, string>): string {
       return url.includes('accompaniments') ? ids.accompaniment! : ids.claim!;
     if (name === 'id' && url.startsWith('/api/appointments/')) return ids.appointment!;
     if (name === 'id' && url.startsWith('/api/incidents/')) return ids.incidentId!;
+    if (name === 'id' && url.startsWith('/api/chronicle/')) return ids.chronicle!;
     const id = ids[name];
     if (!id) throw new Error(`no ${name} for ${url}`);
     return id;
@@ -138,7 +154,9 @@ describe('another service’s records', () => {
     const before = await snapshot(t);
     let compared = 0;
     for (const route of routes) {
-      const backupOnly = /incidents|accompaniments|compensation-claims|referrals/.test(route.url);
+      const backupOnly = /incidents|accompaniments|compensation-claims|referrals|chronicle/.test(
+        route.url,
+      );
       const comebackOnly = /exit-phases|risk-assessments/.test(route.url);
       const attempts: [Staff, Record<string, string>][] = [];
       if (!comebackOnly) attempts.push([clara, records.backup]);

@@ -52,10 +52,20 @@ const x = {} as {
   appointment: string;
   incidentOnlyX: string;
   incidentShared: string;
+  chronicle: string;
 };
 /** A case of the same service that shares an incident with it, and must survive. */
 let keep: { id: string; caseNumber: string };
 let cbCase: { id: string; caseNumber: string };
+
+const CHRONICLE_BODY = {
+  consentBy: 'die betroffene Person',
+  consentForm: 'written',
+  consentOn: '2026-10-05',
+  datePrecision: 'month',
+  placePrecision: 'district',
+  publicText: 'Ein Brandanschlag.',
+};
 
 const incident = (caseIds: string[], description: string) => ({
   occurredOn: '2026-10-03',
@@ -147,6 +157,7 @@ async function ciphertextsOfX(): Promise<Buffer[]> {
     }
     await take('SELECT * FROM appointments WHERE id = $1', [x.appointment]);
     await take('SELECT * FROM incidents WHERE id = $1', [x.incidentOnlyX]);
+    await take('SELECT * FROM chronicle_entries WHERE incident_id = $1', [x.incidentOnlyX]);
     await take('SELECT * FROM legal_holds WHERE case_id = $1', [x.id]);
     await take('SELECT detail FROM audit_events WHERE target_id = $1 AND detail IS NOT NULL', [
       x.id,
@@ -245,6 +256,13 @@ beforeAll(async () => {
   x.incidentOnlyX = expectStatus(
     await anna.http('POST', '/api/incidents', incident([x.id], marker('IncidentX'))),
     201,
+  ).id;
+  x.chronicle = expectStatus(
+    await anna.http('PUT', `/api/incidents/${x.incidentOnlyX}/chronicle`, {
+      ...CHRONICLE_BODY,
+      publicText: marker('ChronicleText'),
+    }),
+    200,
   ).id;
   x.incidentShared = expectStatus(
     await anna.http('POST', '/api/incidents', incident([x.id, keep.id], 'shared incident')),
@@ -419,6 +437,8 @@ describe('an erased case', () => {
       [/\/erasure$/, { ground: 'art17_request', confirmCaseNumber: x.caseNumber }],
       [/^\/api\/accounts\/:id\/confirm$/, {}],
       [/\/documents$/, upload.payload],
+      [/\/chronicle$/, CHRONICLE_BODY],
+      [/\/chronicle\/:id\/(?:approval|withdrawal)$/, {}],
     ];
     let checked = 0;
     for (const route of routes) {
@@ -431,6 +451,7 @@ describe('an erased case', () => {
           if (name === 'recordId') return url(route.url);
           if (name === 'id' && route.url.startsWith('/api/appointments/')) return x.appointment;
           if (name === 'id' && route.url.startsWith('/api/incidents/')) return x.incidentOnlyX;
+          if (name === 'id' && route.url.startsWith('/api/chronicle/')) return x.chronicle;
           return name === 'id' ? id : ids[name]!;
         });
       const url = (pattern: string) =>
@@ -534,6 +555,7 @@ describe('an erased case', () => {
         'AccessReason',
         'Address',
         'Amendment',
+        'ChronicleText',
         'Claim',
         'Court',
         'Hold',

@@ -84,7 +84,7 @@ export async function signIn(
 /** Inject as a signed-in user, with the CSRF header on state changes. */
 export function asUser(app: FastifyInstance, session: SignedInSession) {
   return (
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     payload?: object,
     headers: Record<string, string> = {},

@@ -29,6 +29,8 @@ export const CASE_WORK_TABLES = [
   'appointments',
   'calendar_feeds',
   'follow_ups',
+  'chronicle_entries',
+  'chronicle_publications',
 ] as const;
 
 /** Every table that belongs to one service: case work, lifecycle and statistics facts. */

@@ -31,8 +31,11 @@ function catalogue(language: CsvLanguage): Messages {
   return found;
 }
 
-/** svelte-i18n's lookup for plain `{name}` messages, enough for the statistics' labels. */
-function labeller(language: CsvLanguage): Labeller {
+/**
+ * svelte-i18n's lookup for plain `{name}` messages, enough for the statistics' labels (and the
+ * chronicle's and monitoring export's, which use the same words).
+ */
+export function labeller(language: CsvLanguage): Labeller {
   const messages = catalogue(language);
   return (id, options) => {
     let node: string | Messages | undefined = messages;

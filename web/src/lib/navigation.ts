@@ -9,7 +9,9 @@ export interface NavItem {
     | '/erasure'
     | '/audit'
     | '/admin/users'
-    | '/accounts';
+    | '/accounts'
+    | '/chronicle'
+    | '/monitoring';
   /** i18n key of the link text. */
   label: string;
   /** i18n key of the one-line explanation on the start page. */
@@ -49,6 +51,18 @@ const users: NavItem = {
   description: 'nav.usersDescription',
 };
 
+/** BackUp's public chronicle and VBRG monitoring (the server answers ComeBack 403 or nothing). */
+const chronicle: NavItem = {
+  path: '/chronicle',
+  label: 'chronicle.nav',
+  description: 'chronicle.navDescription',
+};
+const monitoring: NavItem = {
+  path: '/monitoring',
+  label: 'monitoring.nav',
+  description: 'monitoring.navDescription',
+};
+
 const confirmations: NavItem = {
   path: '/accounts',
   label: 'nav.confirmations',
@@ -60,15 +74,19 @@ const confirmations: NavItem = {
  * a role may see, and answers 403 wherever this table is wrong.
  */
 export const NAV_ITEMS_BY_ROLE: Readonly<Record<Role, readonly NavItem[]>> = {
-  counsellor: [cases, appointments, prevention],
-  team_lead: [statistics, erasure, confirmations],
+  counsellor: [cases, appointments, prevention, chronicle],
+  team_lead: [statistics, chronicle, monitoring, erasure, confirmations],
   auditor: [auditLog],
   admin: [users],
 };
 
 /** The menu of one person: their role's sections, without another service's own work. */
 export function navItemsFor(user: { role: Role; service: Service | null }): readonly NavItem[] {
-  return NAV_ITEMS_BY_ROLE[user.role].filter(
-    (item) => item !== prevention || user.service === 'comeback',
+  return NAV_ITEMS_BY_ROLE[user.role].filter((item) =>
+    item === prevention
+      ? user.service === 'comeback'
+      : item === chronicle || item === monitoring
+        ? user.service === 'backup'
+        : true,
   );
 }

@@ -7,6 +7,8 @@ import statsDe from './locales/stats.de.json';
 import statsEn from './locales/stats.en.json';
 import lifecycleDe from './locales/lifecycle.de.json';
 import lifecycleEn from './locales/lifecycle.en.json';
+import chronicleDe from './locales/chronicle.de.json';
+import chronicleEn from './locales/chronicle.en.json';
 import { translations as passwordDe } from '@zxcvbn-ts/language-de';
 import { translations as passwordEn } from '@zxcvbn-ts/language-en';
 
@@ -57,6 +59,9 @@ addMessages('en', statsEn);
 // Legal holds and the subject-access export.
 addMessages('de', lifecycleDe);
 addMessages('en', lifecycleEn);
+// BackUp's public chronicle and the VBRG monitoring export.
+addMessages('de', chronicleDe);
+addMessages('en', chronicleEn);
 // The server names the password estimator's warning by its key; its language packages say it.
 addMessages('de', { errors: { passwordWarnings: passwordDe.warnings } });
 addMessages('en', { errors: { passwordWarnings: passwordEn.warnings } });
