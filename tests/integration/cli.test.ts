@@ -116,4 +116,30 @@ describe('npx casework', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/access log NOT intact: link_mismatch; first bad event: seq 2 /);
   });
+
+  it('chronicle build writes the public files and logs the build as the command line', async () => {
+    const out = path.join(scratch, 'chronik');
+    const result = await casework([
+      'chronicle',
+      'build',
+      '--out',
+      out,
+      '--destination',
+      'Website des Vereins',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^0 entries: /);
+    expect(fs.readdirSync(out).sort()).toEqual(['chronik.atom', 'chronik.json', 'index.html']);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'chronik.json'), 'utf8')).entries).toEqual([]);
+    expect(fs.readFileSync(path.join(out, 'index.html'), 'utf8')).toContain('<html lang="de">');
+    const audit = await withClient(database.ownerUrl, (client) =>
+      client.query(`SELECT actor_id, outcome FROM audit_events WHERE action = 'chronicle.build'`),
+    );
+    expect(audit.rows).toEqual([{ actor_id: null, outcome: 'allowed' }]);
+
+    const refused = await casework(['chronicle', 'build']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('--out');
+  });
 });
