@@ -20,6 +20,7 @@ export async function checkDatabaseAnswers(url: string, setting: string): Promis
  */
 export async function checkRequestLogins(url: string, setting: string): Promise<void> {
   await checkRequestRole(url, setting);
+  await checkPoliciesKeyOnLogins(url);
   for (const service of Object.keys(SERVICE_LOGIN_ROLES) as CounsellingService[]) {
     const serviceUrl = serviceLoginUrl(url, service);
     await checkDatabaseAnswers(
@@ -60,6 +61,31 @@ export async function checkRequestRole(url: string, setting: string): Promise<vo
   if (why) {
     throw new ConfigError(
       `${setting} (${redactUrlPassword(url)}) connects as ${row?.role ?? 'its user'}, ${why}: requests must use the request login role (README, "An external PostgreSQL")`,
+    );
+  }
+}
+
+/**
+ * Refuses a schema in which a policy or function still reads the setting `casework.service`
+ * (the owner's maintenance branch of `casework_session_service()` aside): a migration written
+ * before the per-service logins and applied after them would let request SQL choose a service.
+ */
+async function checkPoliciesKeyOnLogins(url: string): Promise<void> {
+  const found = await withClient(url, (client) =>
+    client.query<{ name: string }>(
+      `SELECT tablename || '.' || policyname AS name FROM pg_policies
+        WHERE schemaname = current_schema()
+          AND (qual LIKE '%casework.service%' OR with_check LIKE '%casework.service%')
+       UNION ALL
+       SELECT proname FROM pg_proc
+        WHERE pronamespace = current_schema()::regnamespace
+          AND proname <> 'casework_session_service' AND prosrc LIKE '%casework.service%'
+       ORDER BY 1`,
+    ),
+  );
+  if (found.rows.length > 0) {
+    throw new ConfigError(
+      `row-level security of ${found.rows.map((row) => row.name).join(', ')} still reads the setting casework.service, which request SQL can set: the database needs the migration that keys it on the login (SECURITY.md, "Separation, as built")`,
     );
   }
 }

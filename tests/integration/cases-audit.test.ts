@@ -13,6 +13,7 @@ import {
   type CaseWorkApp,
   type Staff,
 } from '../support/case-work.ts';
+import { fakePdf, uploadForm } from '../support/documents.ts';
 
 let t: CaseWorkApp;
 let anna: Staff; // BackUp
@@ -316,6 +317,31 @@ describe('the access log of case work', () => {
       () => anna.http('GET', '/api/workplace'),
       200,
       { action: 'workplace.view', targetType: 'case_list' },
+    );
+    const form = uploadForm(
+      { title: 'Strafanzeige', kind: 'police_report', documentDate: '2026-11-02' },
+      { bytes: fakePdf(4096, 'AUDIT-MARKER') },
+    );
+    const document = await expectOneEvent(
+      'POST /api/cases/:id/documents',
+      anna,
+      () => anna.http('POST', `/api/cases/${id}/documents`, form.payload, form.headers),
+      201,
+      { action: 'document.upload', ...onCase },
+    );
+    await expectOneEvent(
+      'GET /api/cases/:id/documents',
+      anna,
+      () => anna.http('GET', `/api/cases/${id}/documents`),
+      200,
+      { action: 'document.list', ...onCase },
+    );
+    await expectOneEvent(
+      'GET /api/cases/:id/documents/:documentId/content',
+      anna,
+      () => anna.http('GET', `/api/cases/${id}/documents/${document.id}/content`),
+      200,
+      { action: 'document.download', ...onCase },
     );
     const claim = await expectOneEvent(
       'POST /api/cases/:id/compensation-claims',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectStatus,
@@ -414,6 +415,55 @@ const badRequests = (): [
     'additional',
   ],
   ['GET /api/calendar/feed.ics', 'anna', 'GET', '/api/calendar/feed.ics', undefined, 'token'],
+  [
+    'GET /api/cases/:id/documents',
+    'anna',
+    'GET',
+    '/api/cases/nope/documents',
+    undefined,
+    'params/id',
+  ],
+  [
+    'POST /api/cases/:id/documents',
+    'anna',
+    'POST',
+    `/api/cases/${ids.case}/documents`,
+    { title: 'kein Formular' },
+    'multipart',
+  ],
+  [
+    'GET /api/cases/:id/documents/:documentId/content',
+    'anna',
+    'GET',
+    `/api/cases/${ids.case}/documents/nope/content`,
+    undefined,
+    'params/documentId',
+  ],
+  [
+    'GET /api/cases/:id/follow-ups',
+    'anna',
+    'GET',
+    '/api/cases/nope/follow-ups',
+    undefined,
+    'params/id',
+  ],
+  [
+    'POST /api/cases/:id/follow-ups',
+    'anna',
+    'POST',
+    `/api/cases/${ids.case}/follow-ups`,
+    { dueOn: 'bald', body: 'Anrufen' },
+    'dueOn',
+  ],
+  [
+    'PATCH /api/cases/:id/follow-ups/:recordId',
+    'anna',
+    'PATCH',
+    `/api/cases/${ids.case}/follow-ups/nope`,
+    { done: true },
+    'params/recordId',
+  ],
+  ['GET /api/workplace', 'anna', 'GET', '/api/workplace?week=next', undefined, 'querystring'],
 ];
 
 describe('bad input to every case-work route', () => {
@@ -454,7 +504,8 @@ describe('bad input to every case-work route', () => {
           ':id',
           route.url.includes('exit-phases') || route.url.includes('risk') ? ids.cbCase! : ids.case!,
         )
-        .replace(':noteId', ids.note!);
+        .replace(':noteId', ids.note!)
+        .replace(':documentId', randomUUID());
       const who = url.includes(ids.cbCase!) ? clara : anna;
       const response = await who.http('GET', `${url}?sort=name`);
       expect(response.statusCode, `${route.url}: ${response.body}`).toBe(400);

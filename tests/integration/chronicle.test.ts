@@ -17,6 +17,7 @@ import {
 } from '../support/case-work.ts';
 import { buildChronicle } from '../../server/cli/chronicle-commands.ts';
 import { withClient } from '../../server/database/pg-client.ts';
+import { serviceLoginUrl } from '../../server/database/database-roles.ts';
 
 let t: CaseWorkApp;
 let anna: Staff; // BackUp counsellor, the author
@@ -289,7 +290,7 @@ describe('the database', () => {
       200,
     );
     const asRequest = (statement: string) =>
-      withClient(t.database.appUrl, async (client) => {
+      withClient(serviceLoginUrl(t.database.appUrl, 'backup'), async (client) => {
         await client.query('BEGIN');
         try {
           await client.query(`SELECT set_config('casework.service', 'backup', true)`);

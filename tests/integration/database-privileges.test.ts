@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRequestRole } from '../../server/database/check-database.ts';
+import { checkRequestLogins, checkRequestRole } from '../../server/database/check-database.ts';
 import { serviceLoginUrl, type CounsellingService } from '../../server/database/database-roles.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import {
@@ -363,5 +363,21 @@ describe('the request connection at start', () => {
       /connects as \w+, a superuser: /,
     );
     await expect(checkRequestRole(t.database.appUrl, 'DATABASE_URL')).resolves.toBeUndefined();
+  });
+
+  it('is refused while a policy still keys on the setting a request can set itself', async () => {
+    await expect(checkRequestLogins(t.database.appUrl, 'DATABASE_URL')).resolves.toBeUndefined();
+    const policy = (sql: string) =>
+      withClient(t.database.superuserUrl, (client) => client.query(sql));
+    await policy(
+      `CREATE POLICY late_migration ON follow_ups USING (service::text = current_setting('casework.service', true))`,
+    );
+    try {
+      await expect(checkRequestLogins(t.database.appUrl, 'DATABASE_URL')).rejects.toThrow(
+        /row-level security of follow_ups\.late_migration still reads the setting casework\.service/,
+      );
+    } finally {
+      await policy('DROP POLICY late_migration ON follow_ups');
+    }
   });
 });

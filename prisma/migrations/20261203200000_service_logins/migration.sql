@@ -20,7 +20,7 @@ GRANT EXECUTE ON FUNCTION "casework_session_service"() TO casework_request;
 
 -- Every policy and every erasure function that read the setting reads the function instead.
 -- Rewritten from the catalogue rather than re-typed, so no policy or function body can be
--- missed or changed in passing; tests/integration/service-logins.test.ts proves none is left.
+-- missed or changed in passing; tests/integration/database-privileges.test.ts proves none is left.
 DO $$
 DECLARE
   p RECORD;

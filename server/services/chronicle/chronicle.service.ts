@@ -58,6 +58,16 @@ export function publishedFacts(
 }
 
 /**
+ * Newest published date first, then by the random entry id: the order of the files must not
+ * tell more than the dates do. Ordered by the incident's exact day, an entry published as a
+ * month would sit between the days around it and give its own away.
+ */
+export function inPublicationOrder<T extends { id: string; date: string }>(entries: T[]): T[] {
+  const byDate = (a: T, b: T) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0);
+  return [...entries].sort((a, b) => byDate(a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
  * BackUp's public chronicle: counsellors record the person's consent and a public text on an
  * incident; a second person (a team lead of BackUp, or the colleague the author named, never
  * the author) approves it; builds publish what is approved and not withdrawn. Each call is an
@@ -336,13 +346,15 @@ export function createChronicleService(deps: {
         addReason(event, `published:${published.length}`);
         return {
           ...build,
-          entries: published.map((record) => ({
-            id: record.id,
-            publicText: record.publicText,
-            offenceType: record.incident.offenceType,
-            motives: record.incident.motives,
-            ...publishedFacts(record),
-          })),
+          entries: inPublicationOrder(
+            published.map((record) => ({
+              id: record.id,
+              publicText: record.publicText,
+              offenceType: record.incident.offenceType,
+              motives: record.incident.motives,
+              ...publishedFacts(record),
+            })),
+          ),
         };
       },
     );
