@@ -108,6 +108,7 @@ export const ERROR_REASONS = [
   'case_number_mismatch',
   'risk_change_pending',
   'already_decided',
+  'entry_changed',
   'on_legal_hold',
   'not_case_counsellor',
   'totp_already_set_up',

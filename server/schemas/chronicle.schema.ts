@@ -51,6 +51,13 @@ export type ChronicleConsentBody = Type.Static<typeof ChronicleConsentBody>;
 
 export const ChronicleParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
+/** An approval names the version it approves: the entry's `updatedAt` as the reviewer saw it. */
+export const ChronicleApprovalBody = Type.Object(
+  { seenUpdatedAt: Type.String({ format: 'date-time' }) },
+  { additionalProperties: false },
+);
+export type ChronicleApprovalBody = Type.Static<typeof ChronicleApprovalBody>;
+
 export const ChronicleListQuery = Type.Object(
   { state: Type.Optional(ChronicleStateSchema) },
   { additionalProperties: false },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  approveChronicle,
   auditEvents,
   expectStatus,
   lastAuditSeq,
@@ -239,10 +240,17 @@ describe('the access log of case work', () => {
       200,
       { action: 'chronicle.view', ...onEntry },
     );
+    const seenEntry = expectStatus(
+      await lead.http('GET', `/api/chronicle/${chronicleEntry.id}`),
+      200,
+    );
     await expectOneEvent(
       'POST /api/chronicle/:id/approval',
       lead,
-      () => lead.http('POST', `/api/chronicle/${chronicleEntry.id}/approval`, {}),
+      () =>
+        lead.http('POST', `/api/chronicle/${chronicleEntry.id}/approval`, {
+          seenUpdatedAt: seenEntry.updatedAt,
+        }),
       200,
       { action: 'chronicle.approve', ...onEntry },
     );

@@ -9,6 +9,7 @@ import {
   type CaseWorkApp,
   type Staff,
 } from '../support/case-work.ts';
+import { fakePdf, uploadForm } from '../support/documents.ts';
 
 let t: CaseWorkApp;
 let anna: Staff; // BackUp
@@ -39,6 +40,14 @@ beforeAll(async () => {
       }),
       201,
     ).appointment.id;
+    ids.followUp = expectStatus(
+      await who.http('POST', `/api/cases/${ids.id}/follow-ups`, { dueOn: '2026-12-10', body: 'x' }),
+      201,
+    ).id;
+    ids.documentId = expectStatus(
+      await who.http('POST', `/api/cases/${ids.id}/documents`, UPLOAD.payload, UPLOAD.headers),
+      201,
+    ).id;
   }
   const b = records.backup;
   b.incidentId = expectStatus(
@@ -79,6 +88,11 @@ beforeAll(async () => {
   ).id;
 });
 afterAll(() => t.close());
+
+const UPLOAD = uploadForm(
+  { title: 'Bescheid', kind: 'authority' },
+  { bytes: fakePdf(2048, 'SEPARATION-MARKER') },
+);
 
 const CHRONICLE_BODY = {
   consentBy: 'die betroffene Person',
@@ -121,7 +135,11 @@ function bodyFor(method: string, url: string): object | undefined {
     [/\/legal-hold$/, { reason: 'y' }],
     [/\/legal-hold\/lift$/, {}],
     [/\/chronicle$/, CHRONICLE_BODY],
-    [/\/chronicle\/:id\/(?:approval|withdrawal)$/, {}],
+    [/\/chronicle\/:id\/approval$/, { seenUpdatedAt: '2026-12-01T10:00:00.000Z' }],
+    [/\/chronicle\/:id\/withdrawal$/, {}],
+    [/\/follow-ups$/, { dueOn: '2026-12-24', body: 'y' }],
+    [/\/follow-ups\/:recordId$/, { done: true }],
+    [/\/documents$/, UPLOAD],
   ];
   const found = bodies.find(([pattern]) => pattern.test(url));
   if (!found) throw new Error(`no body for ${method} ${url}`);
@@ -131,6 +149,7 @@ function bodyFor(method: string, url: string): object | undefined {
 /** The other service's ids for a route's parameters (its records, in its own cases). */
 function fill(url: string, ids: Record<string, string>): string {
   return url.replace(/:([a-zA-Z]+)/g, (_, name: string) => {
+    if (name === 'recordId' && url.includes('follow-ups')) return ids.followUp!;
     if (name === 'recordId')
       return url.includes('accompaniments') ? ids.accompaniment! : ids.claim!;
     if (name === 'id' && url.startsWith('/api/appointments/')) return ids.appointment!;
@@ -164,9 +183,11 @@ describe('another service’s records', () => {
       for (const [who, theirs] of attempts) {
         const url = fill(route.url, theirs);
         const missingUrl = route.url.replace(/:[a-zA-Z]+/g, () => randomUUID());
-        const payload = bodyFor(route.method, route.url);
-        const other = await who.http(route.method as 'GET', url, payload);
-        const missing = await who.http(route.method as 'GET', missingUrl, payload);
+        const body = bodyFor(route.method, route.url);
+        const [payload, headers] =
+          body === UPLOAD ? [UPLOAD.payload, UPLOAD.headers] : [body, undefined];
+        const other = await who.http(route.method as 'GET', url, payload, headers);
+        const missing = await who.http(route.method as 'GET', missingUrl, payload, headers);
         expect(other.statusCode, `${route.method} ${url}: ${other.body}`).toBe(404);
         expect(missing.statusCode, `${route.method} ${missingUrl}`).toBe(404);
         expect(other.json(), `${route.method} ${route.url}`).toEqual(missing.json());

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  approveChronicle,
   auditEvents,
   expectStatus,
   lastAuditSeq,
@@ -147,7 +148,7 @@ describe('four eyes', () => {
       ),
       200,
     );
-    const approve = (who: Staff) => who.http('POST', `/api/chronicle/${entry.id}/approval`, {});
+    const approve = (who: Staff) => approveChronicle(who, entry.id);
     const byAuthor = await approve(anna);
     expect(byAuthor.statusCode).toBe(403);
     expect(byAuthor.json().error).toBe('four_eyes_required');
@@ -160,6 +161,32 @@ describe('four eyes', () => {
     });
   });
 
+  it('approves only the version the reviewer saw: a text changed since answers 409', async () => {
+    const incident = await newIncident(anna);
+    const entry = expectStatus(
+      await anna.http('PUT', `/api/incidents/${incident.id}/chronicle`, consent()),
+      200,
+    );
+    const seen = expectStatus(await lena.http('GET', `/api/chronicle/${entry.id}`), 200);
+    t.clock.advance(60_000);
+    expectStatus(
+      await anna.http(
+        'PUT',
+        `/api/incidents/${incident.id}/chronicle`,
+        consent({ publicText: 'Eine neue Fassung, die niemand geprüft hat.' }),
+      ),
+      200,
+    );
+    const stale = await lena.http('POST', `/api/chronicle/${entry.id}/approval`, {
+      seenUpdatedAt: seen.updatedAt,
+    });
+    expect(stale.statusCode, stale.body).toBe(409);
+    expect(stale.json()).toMatchObject({ error: 'conflict', reason: 'entry_changed' });
+    const after = expectStatus(await lena.http('GET', `/api/chronicle/${entry.id}`), 200);
+    expect(after.state).toBe('pending');
+    expectStatus(await approveChronicle(lena, entry.id), 200);
+  });
+
   it('needs a new approval after the text changes, and never from whoever changed it', async () => {
     const incident = await newIncident(anna);
     const url = `/api/incidents/${incident.id}/chronicle`;
@@ -167,7 +194,7 @@ describe('four eyes', () => {
       await anna.http('PUT', url, consent({ reviewerId: ben.user.id })),
       200,
     );
-    expectStatus(await lena.http('POST', `/api/chronicle/${entry.id}/approval`, {}), 200);
+    expectStatus(await approveChronicle(lena, entry.id), 200);
     // Ben, the named reviewer, rewrites the text himself: he is now its author.
     const rewritten = expectStatus(
       await withReason(ben).http('PUT', url, consent({ publicText: 'Ein neuer Text.' })),
@@ -178,10 +205,10 @@ describe('four eyes', () => {
       approvedBy: null,
       author: { id: ben.user.id },
     });
-    const byBen = await ben.http('POST', `/api/chronicle/${entry.id}/approval`, {});
+    const byBen = await approveChronicle(ben, entry.id);
     expect(byBen.json().error).toBe('four_eyes_required');
-    expectStatus(await anna.http('POST', `/api/chronicle/${entry.id}/approval`, {}), 403);
-    expectStatus(await lena.http('POST', `/api/chronicle/${entry.id}/approval`, {}), 200);
+    expectStatus(await approveChronicle(anna, entry.id), 403);
+    expectStatus(await approveChronicle(lena, entry.id), 200);
   });
 
   it('warns the reviewer about names, streets, house numbers, ages, precise dates and rare combinations', async () => {
@@ -227,7 +254,7 @@ describe('withdrawal and builds', () => {
       await anna.http('PUT', `/api/incidents/${incident.id}/chronicle`, consent()),
       200,
     );
-    expectStatus(await lena.http('POST', `/api/chronicle/${entry.id}/approval`, {}), 200);
+    expectStatus(await approveChronicle(lena, entry.id), 200);
     const context = { actor: null, clientAddress: null, requestId: 'test-build-1' };
     const first = await t.app.caseWork.chronicle.build(context, 'website');
     expect(first.entries.map((e) => e.id)).toContain(entry.id);
@@ -257,7 +284,7 @@ describe('the build from the web', () => {
       await anna.http('PUT', `/api/incidents/${incident.id}/chronicle`, consent({ publicText })),
       200,
     );
-    expectStatus(await lena.http('POST', `/api/chronicle/${entry.id}/approval`, {}), 200);
+    expectStatus(await approveChronicle(lena, entry.id), 200);
     const build = expectStatus(
       await lena.http('POST', '/api/chronicle/builds', { destination: 'Website des Vereins' }),
       200,
@@ -326,7 +353,7 @@ describe('separation and the access log', () => {
     for (const who of [clara, cora]) {
       for (const [method, path, body] of [
         ['GET', '/api/chronicle/:id', undefined],
-        ['POST', '/api/chronicle/:id/approval', {}],
+        ['POST', '/api/chronicle/:id/approval', { seenUpdatedAt: entry.updatedAt }],
         ['POST', '/api/chronicle/:id/withdrawal', {}],
       ] as const) {
         const theirs = await who.http(method, path.replace(':id', entry.id), body);
@@ -362,12 +389,13 @@ describe('separation and the access log', () => {
       200,
     );
     expectStatus(await lena.http('GET', '/api/chronicle'), 200);
-    expectStatus(await lena.http('POST', `/api/chronicle/${entry.id}/approval`, {}), 200);
+    expectStatus(await approveChronicle(lena, entry.id), 200);
     expectStatus(await anna.http('POST', `/api/chronicle/${entry.id}/withdrawal`, {}), 200);
     const events = await auditEvents(t, { sinceSeq: before });
     expect(events.map((e) => [e.action, e.outcome, e.actorId])).toEqual([
       ['chronicle.save', 'allowed', anna.user.id],
       ['chronicle.list', 'allowed', lena.user.id],
+      ['chronicle.view', 'allowed', lena.user.id],
       ['chronicle.approve', 'allowed', lena.user.id],
       ['chronicle.withdraw', 'allowed', anna.user.id],
     ]);
@@ -433,7 +461,7 @@ describe('the published files', () => {
       200,
     );
     for (const id of [entry.id, withdrawn.id]) {
-      expectStatus(await lena.http('POST', `/api/chronicle/${id}/approval`, {}), 200);
+      expectStatus(await approveChronicle(lena, id), 200);
     }
     expectStatus(await lena.http('POST', `/api/chronicle/${withdrawn.id}/withdrawal`, {}), 200);
 

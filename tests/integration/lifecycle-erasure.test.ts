@@ -438,7 +438,8 @@ describe('an erased case', () => {
       [/^\/api\/accounts\/:id\/confirm$/, {}],
       [/\/documents$/, upload.payload],
       [/\/chronicle$/, CHRONICLE_BODY],
-      [/\/chronicle\/:id\/(?:approval|withdrawal)$/, {}],
+      [/\/chronicle\/:id\/approval$/, { seenUpdatedAt: '2026-12-01T10:00:00.000Z' }],
+      [/\/chronicle\/:id\/withdrawal$/, {}],
     ];
     let checked = 0;
     for (const route of routes) {

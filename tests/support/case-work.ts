@@ -237,3 +237,9 @@ export async function lastAuditSeq(t: TestApp): Promise<bigint> {
 }
 
 export type { FastifyInstance };
+
+/** Approves a chronicle entry as `who` saw it a moment ago (the approval names that version). */
+export async function approveChronicle(who: Staff, id: string) {
+  const seen = expectStatus(await who.http('GET', `/api/chronicle/${id}`), 200);
+  return who.http('POST', `/api/chronicle/${id}/approval`, { seenUpdatedAt: seen.updatedAt });
+}

@@ -276,17 +276,25 @@ export function createChronicleRepository(fields: FieldCrypto) {
       return openRows(service, rows, client);
     },
 
+    /** Approves the version last changed at `seen`, if it is still that one and undecided. */
     async approve(
       service: ServiceCode,
-      id: string,
+      entry: { id: string; seen: Date },
       by: string,
       at: Date,
       client: DbClient,
-    ): Promise<void> {
-      await client.chronicleEntry.updateMany({
-        where: { id, service },
+    ): Promise<boolean> {
+      const updated = await client.chronicleEntry.updateMany({
+        where: {
+          id: entry.id,
+          service,
+          updatedAt: entry.seen,
+          approvedAt: null,
+          withdrawnAt: null,
+        },
         data: { approvedById: by, approvedAt: at },
       });
+      return updated.count === 1;
     },
 
     async withdraw(

@@ -9,6 +9,7 @@ import {
   ChronicleEntryView,
   ChronicleList,
   ChronicleListQuery,
+  ChronicleApprovalBody,
   ChronicleParams,
   IncidentChronicleView,
 } from '../../schemas/chronicle.schema.ts';
@@ -95,13 +96,13 @@ export default async function chronicleRoutes(app: FastifyInstance) {
       schema: {
         tags,
         summary:
-          'Approve the public text (a team lead or the named colleague, not the author); send {}',
+          "Approve the public text as seen (a team lead or the named colleague, not the author); send the entry's updatedAt",
         params: ChronicleParams,
-        body: EmptyBody,
+        body: ChronicleApprovalBody,
         response: { 200: ChronicleEntryView, ...errorResponses(403, 404, 409, 500) },
       },
     },
-    (request) => chronicle.approve(request.context, request.params.id),
+    (request) => chronicle.approve(request.context, request.params.id, request.body.seenUpdatedAt),
   );
 
   routes.post(

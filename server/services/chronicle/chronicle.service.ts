@@ -272,8 +272,15 @@ export function createChronicleService(deps: {
       );
     },
 
-    /** Four eyes: a team lead or the named colleague, never the author. */
-    approve(context: RequestContext, id: string): Promise<ChronicleEntryView> {
+    /**
+     * Four eyes: a team lead or the named colleague, never the author, and only the version
+     * they saw: a text changed since then is not approved unseen (409 entry_changed).
+     */
+    approve(
+      context: RequestContext,
+      id: string,
+      seenUpdatedAt: string,
+    ): Promise<ChronicleEntryView> {
       return runAsStaff(
         context,
         { action: 'chronicle.approve', targetType: 'chronicle_entry', targetId: id },
@@ -290,7 +297,19 @@ export function createChronicleService(deps: {
               'A team lead or the named colleague approves, never the author.',
             );
           }
-          await entries.approve(service, id, context.actor!.userId, clock.now(), client);
+          const seen = new Date(seenUpdatedAt);
+          const approved = await entries.approve(
+            service,
+            { id, seen },
+            context.actor!.userId,
+            clock.now(),
+            client,
+          );
+          if (!approved) {
+            throw new AppError('conflict', 'The entry changed since it was shown.', {
+              reason: 'entry_changed',
+            });
+          }
           return view(context, service, await entryOf(service, id, client), client);
         },
       );

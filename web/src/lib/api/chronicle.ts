@@ -43,8 +43,14 @@ export async function fetchChronicle(state?: ChronicleState): Promise<ChronicleE
   return entries;
 }
 
-export function approveChronicleEntry(id: string): Promise<ChronicleEntry> {
-  return apiRequest<ChronicleEntry>('POST', `${entryPath(id)}/approval`, {});
+/** Approves the version the reviewer read (its `updatedAt`); a newer one answers 409. */
+export function approveChronicleEntry(entry: {
+  id: string;
+  updatedAt: string;
+}): Promise<ChronicleEntry> {
+  return apiRequest<ChronicleEntry>('POST', `${entryPath(entry.id)}/approval`, {
+    seenUpdatedAt: entry.updatedAt,
+  });
 }
 
 export function withdrawChronicleEntry(id: string): Promise<ChronicleEntry> {
