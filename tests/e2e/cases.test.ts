@@ -285,7 +285,9 @@ describe('case work in the browser', () => {
   it('finds the case again by its pseudonym and by the court file number, with its next appointment', async () => {
     await page.getByRole('link', { name: 'Fälle' }).first().click();
     await expect.poll(titleOf(page), POLL).toBe('Fälle');
-    await page.getByTestId('case-list').waitFor();
+    // The list opens on the counsellor's own open cases (this one may be closed by now);
+    // a search looks through every case of the service.
+    await page.getByTestId('case-search').waitFor();
     // "/" jumps to the search box.
     await page.locator('body').click();
     await page.keyboard.press('/');
