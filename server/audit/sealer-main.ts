@@ -10,8 +10,7 @@ import { initCrypto } from '../../crypto/index.ts';
 import { systemClock } from '../clock.ts';
 import { loadSealerConfig } from '../config/sealer-config.ts';
 import { closeDatabase, createDatabase } from '../database/prisma-client.ts';
-import { createAuditRepository } from '../repositories/audit.repository.ts';
-import { createCheckpointRepository } from '../repositories/checkpoint.repository.ts';
+import { createSealerStores } from '../container.ts';
 import { CHECKPOINT_CHANNEL } from './checkpoint-channel.ts';
 import { sealCheckpoint } from './sealer.ts';
 import { loadOrCreateSigner } from './signing-key.ts';
@@ -24,8 +23,7 @@ try {
   const signer = await loadOrCreateSigner(config.signingKeyFile, (message) => logger.info(message));
   const db = createDatabase({ url: config.databaseUrl, poolMax: 2 });
   const deps = {
-    audits: createAuditRepository(db, systemClock),
-    checkpoints: createCheckpointRepository(db),
+    ...createSealerStores(db, systemClock),
     signer,
     clock: systemClock,
   };

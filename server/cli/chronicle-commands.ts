@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import type { FastifyInstance } from 'fastify';
+import type { Container } from '../container.ts';
 import { chronicleSite } from '../services/chronicle/chronicle-site.ts';
 import { cliContext, withApp } from './open-app.ts';
 
@@ -17,7 +17,7 @@ function destination(value: string): string {
  * as published at `label` (the team lead sees where and when). Answers the file names.
  */
 export async function buildChronicle(
-  app: FastifyInstance,
+  app: Pick<Container, 'caseWork'>,
   out: string,
   label: string,
 ): Promise<{ files: string[]; entries: number }> {

@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { KEY_SCOPES, unwrapServiceRootKey } from '../../crypto/index.ts';
-import { verifyAccessLog } from '../audit/access-log-verifier.ts';
-import { readVerifier } from '../audit/signing-key.ts';
+import { KEY_SCOPES } from '../../crypto/index.ts';
 import { systemClock } from '../clock.ts';
+import { createDatabaseBackup, createRestoredChecks } from '../container.ts';
 import {
   APP_LOGIN_ROLE,
   ensureDatabase,
@@ -15,73 +14,9 @@ import {
 } from '../database/database-roles.ts';
 import { startEmbeddedPostgres } from '../database/embedded-postgres.ts';
 import { withClient } from '../database/pg-client.ts';
-import { closeDatabase, createDatabase } from '../database/prisma-client.ts';
-import { createFieldCrypto } from '../keys/field-crypto.ts';
-import { createKeyring } from '../keys/keyring.ts';
-import { createRestoredSampleRepository } from '../repositories/database-backup/restored-sample.repository.ts';
-import { createAuditRepository } from '../repositories/audit.repository.ts';
-import { createCaseRepository } from '../repositories/case-work/case.repository.ts';
-import { createCheckpointRepository } from '../repositories/checkpoint.repository.ts';
-import { createKeyRepository } from '../repositories/key.repository.ts';
-import {
-  createDatabaseBackupService,
-  type RestoredChecks,
-  type ScratchDatabase,
-} from '../services/database-backup/database-backup.service.ts';
+import type { ScratchDatabase } from '../services/database-backup/database-backup.service.ts';
 import { progressBar, withMaintenance } from './maintenance.ts';
 import { cliContext } from './open-app.ts';
-
-/**
- * The checks `backup verify` runs on the restored copy, through the same keyring and
- * repositories as the server (on the copy's request role, so row-level security applies).
- */
-export function restoredChecks(
-  masterKey: Uint8Array,
-  publicKeyFile: string,
-): (appUrl: string) => Promise<RestoredChecks & { close(): Promise<void> }> {
-  return async (appUrl) => {
-    const db = createDatabase({ url: appUrl, poolMax: 2 });
-    const keys = createKeyRepository(db);
-    const keyring = createKeyring(masterKey, keys);
-    const fields = createFieldCrypto(keyring);
-    const samples = createRestoredSampleRepository(db, keyring);
-    const cases = createCaseRepository(fields);
-    return {
-      async serviceKeyVersions(scope) {
-        // What the backup holds, unwrapped one by one (the keyring would create a first
-        // version where none is stored, and count that).
-        const stored = await keys.serviceKeys(scope);
-        for (const key of stored) {
-          unwrapServiceRootKey(masterKey, { scope, version: key.version }, key.wrappedKey).fill(0);
-        }
-        return stored.length;
-      },
-      unwrapDataKeys: (scope, limit) => samples.unwrapDataKeys(scope, limit),
-      openCases: (service, limit) => samples.openCases(service, limit, cases),
-      async verifyAccessLog() {
-        const verifier = await readVerifier(publicKeyFile);
-        if (!verifier) {
-          return {
-            ok: false,
-            checked: 0,
-            reason: `the access-log public key ${publicKeyFile} cannot be read (CASEWORK_AUDIT_PUBLIC_KEY_FILE)`,
-          };
-        }
-        const report = await verifyAccessLog(
-          {
-            readRange: createAuditRepository(db, systemClock).range,
-            checkpoints: await createCheckpointRepository(db).all(),
-          },
-          verifier,
-        );
-        return report.ok
-          ? { ok: true, checked: report.checked }
-          : { ok: false, checked: report.checked, reason: report.reason };
-      },
-      close: () => closeDatabase(db),
-    };
-  };
-}
 
 /** A PostgreSQL cluster of its own in a temporary directory: production is never touched. */
 async function scratchCluster(): Promise<ScratchDatabase> {
@@ -124,7 +59,7 @@ export function backupCommands(): Command {
     .requiredOption('--out <file>', 'the backup file to write (must not exist yet)')
     .action(async (options: { out: string }) => {
       await withMaintenance(async (maintenance) => {
-        const service = createDatabaseBackupService({
+        const service = createDatabaseBackup({
           masterKey: maintenance.masterKey,
           clock: systemClock,
           audit: maintenance.audit(),
@@ -148,7 +83,7 @@ export function backupCommands(): Command {
     .action(async (options: { file: string }) => {
       await withMaintenance(
         async (maintenance) => {
-          const service = createDatabaseBackupService({
+          const service = createDatabaseBackup({
             masterKey: maintenance.masterKey,
             clock: systemClock,
             audit: maintenance.audit(),
@@ -179,7 +114,7 @@ export function backupCommands(): Command {
       // key are all it takes (so it can run on a separate restore-test host too).
       await withMaintenance(
         async (maintenance) => {
-          const service = createDatabaseBackupService({
+          const service = createDatabaseBackup({
             masterKey: maintenance.masterKey,
             clock: systemClock,
             audit: null,
@@ -187,7 +122,11 @@ export function backupCommands(): Command {
           const report = await service.verify(
             options.file,
             await scratchCluster(),
-            restoredChecks(maintenance.masterKey, maintenance.config.audit.publicKeyFile),
+            createRestoredChecks(
+              maintenance.masterKey,
+              maintenance.config.audit.publicKeyFile,
+              systemClock,
+            ),
             progressBar('verify', 'rows'),
             options.sample,
           );

@@ -1,50 +1,17 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import pino from 'pino';
-import { buildApp } from '../app.ts';
 import { systemClock } from '../clock.ts';
-import { loadConfig } from '../config/load-config.ts';
-import { openDatabase } from '../database/open-database.ts';
-import { closeDatabase, createDatabase } from '../database/prisma-client.ts';
-import { createInstallationRepository } from '../repositories/installation.repository.ts';
+import { createDemoSeed } from '../container.ts';
 import {
-  createDemoSeedService,
   DEMO_SIZE,
   type DemoAccount,
   type DemoSeedService,
 } from '../services/demo/demo-seed.service.ts';
-import { cliContext } from './open-app.ts';
+import { cliContext, withApp } from './open-app.ts';
 
-/**
- * The seed service over the application's own services (like `withApp` in open-app.ts), plus
- * the one repository it needs besides them: the counts that tell a fresh installation.
- */
+/** The seed service over the application's own services (server/container.ts). */
 async function withDemoSeed<T>(work: (demo: DemoSeedService) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const database = await openDatabase(config, { log: () => {}, attachToRunning: true });
-  const db = createDatabase({ url: database.url, poolMax: 2 });
-  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
-  try {
-    app = await buildApp(
-      { ...config, database: { ...config.database, url: database.url } },
-      { loggerInstance: pino({ level: 'error' }, pino.destination(2)), clock: systemClock },
-    );
-    await app.ready();
-    return await work(
-      createDemoSeedService({
-        installation: createInstallationRepository(db),
-        accounts: app.services.accounts,
-        auth: app.services.auth,
-        ...app.caseWork,
-        lifecycle: app.lifecycle.lifecycle,
-        clock: systemClock,
-      }),
-    );
-  } finally {
-    await app?.close();
-    await closeDatabase(db);
-    await database.close();
-  }
+  return withApp((app) => work(createDemoSeed(app, app.db, systemClock)));
 }
 
 const pad = (text: string, width: number) => text.padEnd(width);

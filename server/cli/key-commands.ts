@@ -1,16 +1,8 @@
 import { Command, Option } from 'commander';
 import { isKeyScope, KEY_SCOPES, type KeyScope } from '../../crypto/index.ts';
 import { systemClock } from '../clock.ts';
-import { inServiceScope } from '../database/service-scope.ts';
-import { createFieldCrypto } from '../keys/field-crypto.ts';
-import { createKeyring } from '../keys/keyring.ts';
+import { createKeyRotation } from '../container.ts';
 import { loadMasterKey } from '../keys/master-key.ts';
-import {
-  createKeyMaintenanceRepository,
-  createKeyRepository,
-} from '../repositories/key.repository.ts';
-import { createBlindIndexRotationRepository } from '../repositories/keys/blind-index-rotation.repository.ts';
-import { createKeyRotationService } from '../services/keys/key-rotation.service.ts';
 import { rebuildStatisticsFacts } from './stats-commands.ts';
 import { withMaintenance, progressBar, type Maintenance } from './maintenance.ts';
 import { cliContext } from './open-app.ts';
@@ -22,16 +14,9 @@ const serviceOption = () =>
 
 /** The rotation service on the owner role (it retires and deletes service keys). */
 export function keyRotationFor(maintenance: Maintenance) {
-  const db = maintenance.ownerDb();
-  const keys = createKeyRepository(db);
-  const keyring = createKeyring(maintenance.masterKey, keys);
-  return createKeyRotationService({
+  return createKeyRotation({
+    ownerDb: maintenance.ownerDb(),
     masterKey: maintenance.masterKey,
-    keyring,
-    keys,
-    maintenance: createKeyMaintenanceRepository(db),
-    indexes: createBlindIndexRotationRepository(createFieldCrypto(keyring)),
-    transact: (scope, work) => inServiceScope(db, scope, work),
     audit: maintenance.audit(),
     clock: systemClock,
   });

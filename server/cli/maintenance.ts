@@ -7,8 +7,8 @@ import { openDatabase } from '../database/open-database.ts';
 import { closeDatabase, createDatabase, type Database } from '../database/prisma-client.ts';
 import { startEmbeddedDatabase } from '../database/embedded-setup.ts';
 import { loadMasterKey } from '../keys/master-key.ts';
-import { createAuditRepository } from '../repositories/audit.repository.ts';
-import { createAuditLog, type AuditLog } from '../services/audit-log.ts';
+import { createCommandAuditLog } from '../container.ts';
+import type { AuditLog } from '../services/audit-log.ts';
 import type { Progress } from '../services/database-backup/database-backup.service.ts';
 
 /** What a maintenance command (keys, backup) works with: both roles' URLs and the master key. */
@@ -57,8 +57,9 @@ export async function withMaintenance<T>(
       ownerUrl: database.migrationUrl,
       appUrl: database.url,
       audit: () =>
-        (audit ??= createAuditLog(
-          createAuditRepository(open(database.url), systemClock),
+        (audit ??= createCommandAuditLog(
+          open(database.url),
+          systemClock,
           config.audit.clientAddress,
         )),
       ownerDb: () => (ownerDb ??= open(database.migrationUrl)),

@@ -1,8 +1,9 @@
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { buildApp } from '../app.ts';
+import { initCrypto } from '../../crypto/index.ts';
+import { systemClock } from '../clock.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { createContainer, type Container } from '../container.ts';
 import { openDatabase } from '../database/open-database.ts';
+import { loadMasterKey } from '../keys/master-key.ts';
 import type { RequestContext } from '../services/actor.ts';
 
 /** Audit context of a command run at the terminal: no signed-in actor, a request id of its own. */
@@ -11,23 +12,26 @@ export function cliContext(command: string): RequestContext {
 }
 
 /**
- * The application's services for a command, without listening: the same rules, repositories
- * and audit log as the server. Attaches to a running server's embedded database.
+ * The application's services for a command, from the same composition root as the server
+ * (server/container.ts): the same rules, repositories and access log. Attaches to a running
+ * server's embedded database. Standard output carries the command's answer only.
  */
-export async function withApp<T>(work: (app: FastifyInstance) => Promise<T>): Promise<T> {
+export async function withApp<T>(work: (app: Container) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  await initCrypto();
+  const masterKey = await loadMasterKey(config.masterKey, (message) => console.error(message));
   const database = await openDatabase(config, { log: () => {}, attachToRunning: true });
-  let app: FastifyInstance | undefined;
+  const container = createContainer({
+    config,
+    databaseUrl: database.url,
+    masterKey,
+    clock: systemClock,
+  });
   try {
-    // Standard output carries the command's answer only; errors go to standard error.
-    app = await buildApp(
-      { ...config, database: { ...config.database, url: database.url } },
-      { loggerInstance: pino({ level: 'error' }, pino.destination(2)) },
-    );
-    await app.ready();
-    return await work(app);
+    return await work(container);
   } finally {
-    await app?.close();
+    await container.close();
     await database.close();
+    masterKey.fill(0);
   }
 }

@@ -9,16 +9,13 @@
  */
 import autocannon from 'autocannon';
 import { buildApp } from '../../server/app.ts';
+import { systemClock } from '../../server/clock.ts';
 import { loadConfig } from '../../server/config/load-config.ts';
+import { createDataLayer } from '../../server/container.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
 import { inServiceScope } from '../../server/database/service-scope.ts';
 import type { ServiceCode } from '../../server/generated/prisma/enums.ts';
-import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
-import { createKeyring } from '../../server/keys/keyring.ts';
-import { createAppointmentRepository } from '../../server/repositories/case-work/appointment.repository.ts';
-import { createCaseRepository } from '../../server/repositories/case-work/case.repository.ts';
-import { createKeyRepository } from '../../server/repositories/key.repository.ts';
 import type { RequestContext } from '../../server/services/actor.ts';
 import { startBenchDatabase } from './support/bench-database.ts';
 
@@ -136,9 +133,7 @@ try {
   // Seeding through the case repository: every field encrypted under a fresh data key per
   // case, blind indexes computed, case numbers reserved per service and year.
   const db = createDatabase({ url: appUrl, poolMax: PARALLEL_BATCHES + 2 });
-  const fields = createFieldCrypto(createKeyring(masterKey, createKeyRepository(db)));
-  const cases = createCaseRepository(fields);
-  const appointments = createAppointmentRepository(fields);
+  const { cases, appointments } = createDataLayer(db, masterKey, systemClock).repositories;
   const backupIds: string[] = [];
   const seedStarted = process.hrtime.bigint();
   const batches: { service: ServiceCode; year: number; count: number }[] = [];

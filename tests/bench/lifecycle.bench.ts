@@ -11,26 +11,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatVerifierKey, generateCheckpointSigner } from '../../crypto/index.ts';
-import { restoredChecks } from '../../server/cli/database-backup-commands.ts';
 import { systemClock } from '../../server/clock.ts';
-import { createAuditLog } from '../../server/services/audit-log.ts';
+import {
+  createAccessLog,
+  createDataLayer,
+  createDatabaseBackup,
+  createKeyRotation,
+  createRestoredChecks,
+} from '../../server/container.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
 import { inServiceScope } from '../../server/database/service-scope.ts';
 import type { ServiceCode } from '../../server/generated/prisma/enums.ts';
-import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
-import { createKeyring } from '../../server/keys/keyring.ts';
-import { createAuditRepository } from '../../server/repositories/audit.repository.ts';
-import { createCaseRepository } from '../../server/repositories/case-work/case.repository.ts';
-import {
-  createKeyMaintenanceRepository,
-  createKeyRepository,
-} from '../../server/repositories/key.repository.ts';
-import { createBlindIndexRotationRepository } from '../../server/repositories/keys/blind-index-rotation.repository.ts';
 import type { RequestContext } from '../../server/services/actor.ts';
-import { createDatabaseBackupService } from '../../server/services/database-backup/database-backup.service.ts';
 import { startBenchDatabase } from './support/bench-database.ts';
-import { createKeyRotationService } from '../../server/services/keys/key-rotation.service.ts';
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
 const BATCH = 500;
@@ -51,9 +45,9 @@ try {
 
   const masterKey = new Uint8Array(bench.masterKey);
   const db = createDatabase({ url: appUrl, poolMax: PARALLEL_BATCHES + 2 });
-  const fields = createFieldCrypto(createKeyring(masterKey, createKeyRepository(db)));
-  const cases = createCaseRepository(fields);
-  const audit = createAuditLog(createAuditRepository(db, systemClock, fields), 'none');
+  const { repositories } = createDataLayer(db, masterKey, systemClock);
+  const cases = repositories.cases;
+  const audit = createAccessLog(repositories.audits, 'none');
 
   // One counsellor per service (cases reference a user), inserted as the owner.
   const counsellors: Record<ServiceCode, string> = {
@@ -117,18 +111,7 @@ try {
 
   // Key rotation of both services, as `keys rotate` runs it (owner role).
   const ownerDb = createDatabase({ url: ownerUrl, poolMax: 4 });
-  const keys = createKeyRepository(ownerDb);
-  const keyring = createKeyring(masterKey, keys);
-  const rotation = createKeyRotationService({
-    masterKey,
-    keyring,
-    keys,
-    maintenance: createKeyMaintenanceRepository(ownerDb),
-    indexes: createBlindIndexRotationRepository(createFieldCrypto(keyring)),
-    transact: (scope, work) => inServiceScope(ownerDb, scope, work),
-    audit,
-    clock: systemClock,
-  });
+  const rotation = createKeyRotation({ ownerDb, masterKey, audit, clock: systemClock });
   const rotationStarted = process.hrtime.bigint();
   const rotated = [];
   for (const scope of ['backup', 'comeback'] as const) {
@@ -140,7 +123,7 @@ try {
   log(`rotated both services in ${rotationSeconds.toFixed(1)} s`);
   await closeDatabase(ownerDb);
 
-  const backups = createDatabaseBackupService({ masterKey, clock: systemClock, audit });
+  const backups = createDatabaseBackup({ masterKey, clock: systemClock, audit });
   const file = path.join(scratch, 'bench.backup');
   const backupStarted = process.hrtime.bigint();
   const created = await backups.create(CLI, ownerUrl, file);
@@ -165,7 +148,7 @@ try {
       appUrl: verifyDb.appUrl,
       drop: async () => {},
     },
-    restoredChecks(masterKey, publicKeyFile),
+    createRestoredChecks(masterKey, publicKeyFile, systemClock),
   );
   const verifySeconds = seconds(verifyStarted);
   await closeDatabase(db);

@@ -10,21 +10,13 @@
  *   BENCH_CASES=5000 npm run bench:retention
  */
 import { systemClock } from '../../server/clock.ts';
+import { loadConfig } from '../../server/config/load-config.ts';
+import { createDataLayer, createServices } from '../../server/container.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
 import { inServiceScope } from '../../server/database/service-scope.ts';
 import type { ServiceCode } from '../../server/generated/prisma/enums.ts';
-import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
-import { createKeyring } from '../../server/keys/keyring.ts';
-import { createAuditRepository } from '../../server/repositories/audit.repository.ts';
-import { createCaseRepository } from '../../server/repositories/case-work/case.repository.ts';
-import { createNoteRepository } from '../../server/repositories/case-work/note.repository.ts';
-import { createScopedTransaction } from '../../server/repositories/case-work/sealed-fields.ts';
-import { createKeyRepository } from '../../server/repositories/key.repository.ts';
-import { createLifecycleRepository } from '../../server/repositories/lifecycle/lifecycle.repository.ts';
 import type { RequestContext } from '../../server/services/actor.ts';
-import { createAuditLog } from '../../server/services/audit-log.ts';
-import { createRetentionService } from '../../server/services/lifecycle/retention.service.ts';
 import { startBenchDatabase } from './support/bench-database.ts';
 
 const CASES = Number(process.env.BENCH_CASES ?? 5_000);
@@ -36,10 +28,8 @@ const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9
 const bench = await startBenchDatabase('retention');
 try {
   const db = createDatabase({ url: bench.appUrl, poolMax: 4 });
-  const fields = createFieldCrypto(createKeyring(bench.masterKey, createKeyRepository(db)));
-  const cases = createCaseRepository(fields);
-  const notes = createNoteRepository(fields);
-  const audit = createAuditLog(createAuditRepository(db, systemClock, fields), 'none');
+  const { repositories } = createDataLayer(db, bench.masterKey, systemClock);
+  const { cases, notes } = repositories;
 
   const counsellors: Record<ServiceCode, string> = {
     backup: crypto.randomUUID(),
@@ -100,18 +90,19 @@ try {
   );
   const seedSeconds = seconds(seedStarted);
 
-  const retention = createRetentionService({
-    transact: createScopedTransaction(db),
-    audit,
-    clock: systemClock,
-    lifecycle: createLifecycleRepository(fields, db),
-    policy: {
-      closedCaseYears: { backup: 3, comeback: 5 },
-      appointmentMonths: 12,
-      unlinkedIncidentMonths: 36,
-      sweepHours: 0,
+  const { retention } = createServices(repositories, {
+    config: {
+      ...loadConfig(),
+      retention: {
+        closedCaseYears: { backup: 3, comeback: 5 },
+        appointmentMonths: 12,
+        unlinkedIncidentMonths: 36,
+        sweepHours: 0,
+      },
     },
-  });
+    masterKey: bench.masterKey,
+    clock: systemClock,
+  }).lifecycle;
 
   const planStarted = process.hrtime.bigint();
   const plan = await retention.run(CLI, { dryRun: true });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blindIndex, initCrypto } from '../../crypto/index.ts';
+import { createDataLayer, createKeyRotation } from '../../server/container.ts';
 import { systemClock } from '../../server/clock.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import {
@@ -7,16 +8,7 @@ import {
   createDatabase,
   type Database,
 } from '../../server/database/prisma-client.ts';
-import { inServiceScope } from '../../server/database/service-scope.ts';
-import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
-import { createKeyring } from '../../server/keys/keyring.ts';
-import {
-  createKeyMaintenanceRepository,
-  createKeyRepository,
-} from '../../server/repositories/key.repository.ts';
-import { createBlindIndexRotationRepository } from '../../server/repositories/keys/blind-index-rotation.repository.ts';
 import type { RequestContext } from '../../server/services/actor.ts';
-import { createKeyRotationService } from '../../server/services/keys/key-rotation.service.ts';
 import {
   expectStatus,
   newCase,
@@ -127,15 +119,9 @@ describe('blind indexes after a key rotation', () => {
   const CLI: RequestContext = { actor: null, clientAddress: null, requestId: 'cli:test' };
 
   function rotation() {
-    const keys = createKeyRepository(ownerDb);
-    const keyring = createKeyring(MASTER_KEY, keys);
-    return createKeyRotationService({
+    return createKeyRotation({
+      ownerDb,
       masterKey: MASTER_KEY,
-      keyring,
-      keys,
-      maintenance: createKeyMaintenanceRepository(ownerDb),
-      indexes: createBlindIndexRotationRepository(createFieldCrypto(keyring)),
-      transact: (scope, work) => inServiceScope(ownerDb, scope, work),
       audit: t.app.services.audit,
       clock: systemClock,
     });
@@ -205,7 +191,7 @@ describe('blind indexes after a key rotation', () => {
     ).toBe(0);
 
     // A row as the earlier code wrote it: the same hashes at 16 bits.
-    const keyring = createKeyring(MASTER_KEY, createKeyRepository(ownerDb));
+    const { keyring } = createDataLayer(ownerDb, MASTER_KEY, systemClock);
     const subkeys = await keyring.subkeys('backup', written.v);
     const wide = (field: string, value: string) =>
       blindIndex(subkeys.blindIndexKey(field), value, 16).value;

@@ -6,19 +6,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupFileError } from '../../crypto/database-backup-stream.ts';
 import { formatVerifierKey, generateCheckpointSigner, initCrypto } from '../../crypto/index.ts';
-import { restoredChecks } from '../../server/cli/database-backup-commands.ts';
+import {
+  createDataLayer,
+  createDatabaseBackup,
+  createRestoredChecks,
+} from '../../server/container.ts';
 import { systemClock } from '../../server/clock.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
 import { inServiceScope } from '../../server/database/service-scope.ts';
-import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
-import { createKeyring } from '../../server/keys/keyring.ts';
 import { RestoreRefusedError } from '../../server/repositories/database-backup/restore-target.repository.ts';
-import { createCaseRepository } from '../../server/repositories/case-work/case.repository.ts';
-import { createDocumentRepository } from '../../server/repositories/case-work/document.repository.ts';
-import { createKeyRepository } from '../../server/repositories/key.repository.ts';
 import type { RequestContext } from '../../server/services/actor.ts';
-import { createDatabaseBackupService } from '../../server/services/database-backup/database-backup.service.ts';
 import {
   auditEvents,
   expectStatus,
@@ -49,7 +47,7 @@ const DOCUMENT = fakePdf(200 * 1024 + 3, DOCUMENT_MARKER);
 let document: { id: string; sha256: string };
 
 const service = (masterKey = MASTER_KEY) =>
-  createDatabaseBackupService({ masterKey, clock: systemClock, audit: t.app.services.audit });
+  createDatabaseBackup({ masterKey, clock: systemClock, audit: t.app.services.audit });
 
 async function emptyDatabase(): Promise<TestDatabase> {
   const database = await createTestDatabase({ migrated: false });
@@ -191,9 +189,8 @@ describe('backup restore', () => {
     // Every case decrypts on the copy, through the server's repositories and its request role.
     const db = createDatabase({ url: target.appUrl, poolMax: 2 });
     try {
-      const repository = createCaseRepository(
-        createFieldCrypto(createKeyring(MASTER_KEY, createKeyRepository(db))),
-      );
+      const { repositories } = createDataLayer(db, MASTER_KEY, systemClock);
+      const repository = repositories.cases;
       for (const c of cases) {
         const found = await inServiceScope(db, c.service, (client) =>
           repository.findById(c.service, c.id, new Date(), client),
@@ -201,8 +198,7 @@ describe('backup restore', () => {
         expect(found?.sealed).toMatchObject({ pseudonym: c.pseudonym, realName: c.name });
       }
       // The document decrypts on the copy to the very bytes uploaded (same SHA-256).
-      const keyring = createKeyring(MASTER_KEY, createKeyRepository(db));
-      const documents = createDocumentRepository(createFieldCrypto(keyring), keyring);
+      const documents = repositories.documents;
       const bytes = await inServiceScope(db, 'backup', async (client) => {
         const reading = await documents.open('backup', cases[0]!.id, document.id, client);
         const chunks = await reading!.read(0, reading!.chunkCount, client);
@@ -215,7 +211,11 @@ describe('backup restore', () => {
     } finally {
       await closeDatabase(db);
     }
-    const checks = await restoredChecks(MASTER_KEY, publicKeyFile)(target.appUrl);
+    const checks = await createRestoredChecks(
+      MASTER_KEY,
+      publicKeyFile,
+      systemClock,
+    )(target.appUrl);
     try {
       const events = await count(target.superuserUrl, 'audit_events');
       expect(await checks.verifyAccessLog()).toEqual({ ok: true, checked: events });
@@ -302,7 +302,7 @@ describe('backup verify', () => {
     const report = await service().verify(
       file,
       { ownerUrl: scratchDb.ownerUrl, appUrl: scratchDb.appUrl, drop: () => scratchDb.drop() },
-      restoredChecks(MASTER_KEY, publicKeyFile),
+      createRestoredChecks(MASTER_KEY, publicKeyFile, systemClock),
     );
     expect(report).toMatchObject({
       ok: true,
@@ -338,7 +338,7 @@ describe('backup verify', () => {
     const report = await service().verify(
       tampered,
       { ownerUrl: scratchDb.ownerUrl, appUrl: scratchDb.appUrl, drop: () => scratchDb.drop() },
-      restoredChecks(MASTER_KEY, publicKeyFile),
+      createRestoredChecks(MASTER_KEY, publicKeyFile, systemClock),
     );
     expect(report.ok).toBe(false);
     expect(report.accessLog.ok).toBe(false);

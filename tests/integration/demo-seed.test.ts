@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseForIndex } from '../../crypto/index.ts';
+import { createDemoSeed } from '../../server/container.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import {
   closeDatabase,
@@ -9,7 +10,6 @@ import {
   type Database,
 } from '../../server/database/prisma-client.ts';
 import { AppError } from '../../server/errors/app-error.ts';
-import { createInstallationRepository } from '../../server/repositories/installation.repository.ts';
 import type { RequestContext } from '../../server/services/actor.ts';
 import {
   APPOINTMENT_NOTES,
@@ -29,7 +29,6 @@ import {
   RISK_TEXTS,
 } from '../../server/services/demo/demo-data.ts';
 import {
-  createDemoSeedService,
   DEMO_SIZE,
   type DemoAccount,
   type DemoSeedResult,
@@ -42,14 +41,7 @@ const CLI: RequestContext = { actor: null, clientAddress: null, requestId: 'test
 const FIRST_ADMIN = { username: 'erste.admin', password: 'Leuchtturm Brezel Gewitter Akkordeon' };
 
 function seederFor(t: TestApp, db: Database) {
-  return createDemoSeedService({
-    installation: createInstallationRepository(db),
-    accounts: t.app.services.accounts,
-    auth: t.app.services.auth,
-    ...t.app.caseWork,
-    lifecycle: t.app.lifecycle.lifecycle,
-    clock: t.clock,
-  });
+  return createDemoSeed(t.app, db, t.clock);
 }
 
 let loginAddress = 0;

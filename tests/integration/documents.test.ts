@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKeyRotation } from '../../server/container.ts';
 import { serviceLoginUrl } from '../../server/database/database-roles.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { systemClock } from '../../server/clock.ts';
 import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
-import { inServiceScope } from '../../server/database/service-scope.ts';
-import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
-import { createKeyring } from '../../server/keys/keyring.ts';
-import {
-  createKeyMaintenanceRepository,
-  createKeyRepository,
-} from '../../server/repositories/key.repository.ts';
-import { createBlindIndexRotationRepository } from '../../server/repositories/keys/blind-index-rotation.repository.ts';
 import type { RequestContext } from '../../server/services/actor.ts';
-import { createKeyRotationService } from '../../server/services/keys/key-rotation.service.ts';
 import {
   auditEvents,
   expectStatus,
@@ -311,16 +303,10 @@ describe('documents of a case', () => {
     const before = await storedDocument(t.database.superuserUrl, documentId);
     const ownerDb = createDatabase({ url: t.database.ownerUrl, poolMax: 2 });
     try {
-      const keys = createKeyRepository(ownerDb);
-      const keyring = createKeyring(MASTER_KEY, keys);
       const cli: RequestContext = { actor: null, clientAddress: null, requestId: 'cli:test' };
-      await createKeyRotationService({
+      await createKeyRotation({
+        ownerDb,
         masterKey: MASTER_KEY,
-        keyring,
-        keys,
-        maintenance: createKeyMaintenanceRepository(ownerDb),
-        indexes: createBlindIndexRotationRepository(createFieldCrypto(keyring)),
-        transact: (scope, work) => inServiceScope(ownerDb, scope, work),
         audit: t.app.services.audit,
         clock: systemClock,
       }).rotate(cli, 'backup');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initCrypto, masterKeyId, readWrappedRootKeyInfo } from '../../crypto/index.ts';
 import { statisticsFactKey } from '../../crypto/statistics-key.ts';
+import { createDataLayer, createKeyRotation } from '../../server/container.ts';
 import { systemClock } from '../../server/clock.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import {
@@ -13,18 +14,7 @@ import {
   type Database,
 } from '../../server/database/prisma-client.ts';
 import { inServiceScope } from '../../server/database/service-scope.ts';
-import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
-import { createKeyring } from '../../server/keys/keyring.ts';
-import { createCaseRepository } from '../../server/repositories/case-work/case.repository.ts';
-import {
-  createKeyMaintenanceRepository,
-  createKeyRepository,
-} from '../../server/repositories/key.repository.ts';
-import { createBlindIndexRotationRepository } from '../../server/repositories/keys/blind-index-rotation.repository.ts';
-import {
-  createKeyRotationService,
-  KeyMaintenanceError,
-} from '../../server/services/keys/key-rotation.service.ts';
+import { KeyMaintenanceError } from '../../server/services/keys/key-rotation.service.ts';
 import type { RequestContext } from '../../server/services/actor.ts';
 import {
   auditEvents,
@@ -51,18 +41,7 @@ const cases: { id: string; pseudonym: string; name: string | null; service: stri
 let fileCase: string;
 
 function rotation(masterKey: Uint8Array = MASTER_KEY) {
-  const keys = createKeyRepository(ownerDb);
-  const keyring = createKeyring(masterKey, keys);
-  return createKeyRotationService({
-    masterKey,
-    keyring,
-    keys,
-    maintenance: createKeyMaintenanceRepository(ownerDb),
-    indexes: createBlindIndexRotationRepository(createFieldCrypto(keyring)),
-    transact: (scope, work) => inServiceScope(ownerDb, scope, work),
-    audit: t.app.services.audit,
-    clock: systemClock,
-  });
+  return createKeyRotation({ ownerDb, masterKey, audit: t.app.services.audit, clock: systemClock });
 }
 
 const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []) =>
@@ -275,7 +254,7 @@ describe('keys destroy-retired', () => {
   it('refuses while a data key still uses a retired version, and destroys it once none does', async () => {
     // A server that has not yet noticed the rotation (its keyring refreshes once a minute)
     // wraps a new key under the version that was retired meanwhile.
-    const stale = createKeyring(MASTER_KEY, createKeyRepository(appDb));
+    const { keyring: stale } = createDataLayer(appDb, MASTER_KEY, systemClock);
     await stale.warm(['backup']);
     await rotation().rotate(CLI, 'backup'); // v3; v2 retired
     const straggler = { scope: 'backup' as const, ownerType: 'case', ownerId: randomUUID() };
@@ -303,7 +282,7 @@ describe('keys destroy-retired', () => {
     expect(await versions('backup')).toEqual([{ version: 3, retired: false }]);
 
     // Everything still decrypts, the straggler's key included, and search still works.
-    const fresh = createKeyring(MASTER_KEY, createKeyRepository(appDb));
+    const { keyring: fresh } = createDataLayer(appDb, MASTER_KEY, systemClock);
     await inServiceScope(appDb, 'backup', (client) =>
       fresh.dataKey(straggler, client, { create: false }),
     );
@@ -392,7 +371,7 @@ describe('npx casework keys', () => {
     expect(destroyed.stdout).toMatch(/^destroyed service key comeback v1, v2, v3$/m);
 
     // Each live case's fact is now found under the only key left, and none was duplicated.
-    const keyring = createKeyring(MASTER_KEY, createKeyRepository(appDb));
+    const { keyring } = createDataLayer(appDb, MASTER_KEY, systemClock);
     const current = await keyring.currentSubkeys('comeback');
     expect(current.version).toBe(4);
     for (const c of comebackCases) {
@@ -412,9 +391,7 @@ describe('npx casework keys', () => {
 
   it('survives SIGKILL half-way: the rerun resumes the same version and every record decrypts', async () => {
     // More cases (through the repositories, quickly), so the command runs long enough to kill.
-    const repository = createCaseRepository(
-      createFieldCrypto(createKeyring(MASTER_KEY, createKeyRepository(appDb))),
-    );
+    const repository = createDataLayer(appDb, MASTER_KEY, systemClock).repositories.cases;
     const bulk = await inServiceScope(appDb, 'backup', (client) =>
       repository.createMany(
         Array.from({ length: 300 }, (_, i) => ({
@@ -490,15 +467,14 @@ describe('keys rotate-master', () => {
     });
 
     // A process with the new key decrypts every case; one with the old key cannot start.
-    const keyring = createKeyring(newKey, createKeyRepository(appDb));
-    const repository = createCaseRepository(createFieldCrypto(keyring));
+    const repository = createDataLayer(appDb, newKey, systemClock).repositories.cases;
     for (const c of cases) {
       const found = await inServiceScope(appDb, c.service as 'backup', (client) =>
         repository.findById(c.service as 'backup', c.id, new Date(), client),
       );
       expect(found?.sealed.pseudonym).toBe(c.pseudonym);
     }
-    const old = createKeyring(MASTER_KEY, createKeyRepository(appDb));
+    const { keyring: old } = createDataLayer(appDb, MASTER_KEY, systemClock);
     await expect(old.warm(['backup'])).rejects.toThrow(/another master key/);
     // The running server still holds its unwrapped keys and keeps serving until restarted.
     await expectEveryCaseReadable();

@@ -11,8 +11,7 @@ import { sealCheckpoint } from '../../server/audit/sealer.ts';
 import { SIGNER_NAME } from '../../server/audit/signing-key.ts';
 import type { Clock } from '../../server/clock.ts';
 import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
-import { createAuditRepository } from '../../server/repositories/audit.repository.ts';
-import { createCheckpointRepository } from '../../server/repositories/checkpoint.repository.ts';
+import { createSealerStores } from '../../server/container.ts';
 
 /** The sealer's work in-process, with a key of its own, and the public key file the app reads. */
 export async function testSealer(databaseUrl: string, clock: Clock) {
@@ -23,8 +22,7 @@ export async function testSealer(databaseUrl: string, clock: Clock) {
   fs.writeFileSync(publicKeyFile, `${formatVerifierKey(signer)}\n`);
   const db = createDatabase({ url: databaseUrl, poolMax: 2 });
   const deps = {
-    audits: createAuditRepository(db, clock),
-    checkpoints: createCheckpointRepository(db),
+    ...createSealerStores(db, clock),
     signer,
     clock,
   };
