@@ -1,5 +1,5 @@
 /**
- * `npm run security:scan` (issue 9): Debian's sqlmap and wapiti against a real casework server.
+ * `npm run security:scan`: Debian's sqlmap and wapiti against a real casework server.
  *
  * Starts its own embedded PostgreSQL, migrates a fresh database, serves the built UI and the
  * API on a loopback port (the same `buildApp` as `npm start`, configured like production

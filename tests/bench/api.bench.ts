@@ -1,5 +1,5 @@
 /**
- * `npm run bench:api` (issue 5): seeds 100,000 cases across both services through the
+ * `npm run bench:api`: seeds 100,000 cases across both services through the
  * repositories (every field encrypted, blind-indexed, a data key per case), starts the app on
  * a port and measures with autocannon, in one run: GET /api/cases (50 rows), GET
  * /api/cases/:id, POST /api/cases/:id/notes, and a hello-world route registered only here on

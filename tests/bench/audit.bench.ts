@@ -1,5 +1,5 @@
 /**
- * `npm run bench:audit` (issue 6), second part: the time to verify 1,000,000 access-log
+ * `npm run bench:audit`, second part: the time to verify 1,000,000 access-log
  * events (the first part, a case read with and without its audit write, is api.bench.ts).
  * Runs on its own embedded PostgreSQL; never part of `npm test`.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:lifecycle` (issue 8): seeds 100,000 cases across both services through the
+ * `npm run bench:lifecycle`: seeds 100,000 cases across both services through the
  * repositories (as bench:api does), then measures on the same embedded PostgreSQL:
  * - key rotation of both services (every data key re-wrapped, every blind index recomputed),
  * - `backup create` (time and file size), `backup restore` into an empty database, and

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:retention` (issue 8): seeds closed cases across both services through the
+ * `npm run bench:retention`: seeds closed cases across both services through the
  * repositories (every field encrypted, a data key per case, two notes each), half of them
  * past their retention period, and measures on an embedded PostgreSQL of its own:
  * - the dry run (finding what is due), and

@@ -1,5 +1,5 @@
 /**
- * `npm run test:load` (issue 9): the real server (`npm start`'s entry point, its own process)
+ * `npm run test:load`: the real server (`npm start`'s entry point, its own process)
  * on a fresh embedded database with seeded data, driven by autocannon from this process with
  * 200 signed-in users — counsellors of both services, team leads and auditors — in a mix of
  * list, view, search, note, appointment, statistics and access-log requests for 60 seconds.
