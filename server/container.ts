@@ -47,6 +47,7 @@ import { createBlindIndexRotationRepository } from './repositories/keys/blind-in
 import { createLifecycleRepository } from './repositories/lifecycle/lifecycle.repository.ts';
 import { createSessionRepository } from './repositories/session.repository.ts';
 import { createSetupTokenRepository } from './repositories/setup-token.repository.ts';
+import { createMonitoringRepository } from './repositories/stats/monitoring.repository.ts';
 import {
   createStatsFactsRepository,
   createWorkloadRepository,
@@ -114,6 +115,7 @@ export function createRepositories(db: Database, keyring: Keyring, clock: Clock)
     workplace: createWorkplaceRepository(fields),
     chronicle: createChronicleRepository(fields),
     facts: createStatsFactsRepository(keyring),
+    monitoring: createMonitoringRepository(),
     workload: createWorkloadRepository(db),
     lifecycle: createLifecycleRepository(fields, db),
   };
@@ -271,7 +273,7 @@ export function createServices(repositories: Repositories, settings: ServiceSett
       incidents: r.incidents,
       staff: r.staff,
     }),
-    monitoring: createMonitoringService({ transact, audit, clock }),
+    monitoring: createMonitoringService({ transact, audit, clock, monitoring: r.monitoring }),
   };
 
   const lifecycle = {

@@ -40,7 +40,14 @@ export const ChronicleConsentBody = Type.Object(
       description: 'The place as the person agreed: the municipality, or only the district',
     }),
     place: NullableText(200, 'The municipality; only with placePrecision municipality'),
-    publicText: Text(2000, 'Written for the public; never the sealed narrative'),
+    publicText: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      // Published as HTML, JSON and Atom: no control character XML cannot carry, and
+      // well-formed Unicode (no lone surrogates) like every text.
+      pattern: '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uD800-\\uDFFF\\uFFFE\\uFFFF]*$',
+      description: 'Written for the public; never the sealed narrative',
+    }),
     reviewerId: Type.Optional(
       Nullable(Type.String({ format: 'uuid', description: 'A named colleague who may approve' })),
     ),

@@ -12,12 +12,22 @@ const MONTH_NAMES = new Intl.DateTimeFormat('de-DE', {
 });
 const DAY_NAMES = new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeZone: 'UTC' });
 
-/** HTML and XML text and attribute values: the five characters with a meaning there. */
-function escape(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
+// Characters XML 1.0 does not allow at all (C0 controls but tab, line feed and carriage
+// return; U+FFFE, U+FFFF): one in a public text would make the Atom feed unreadable.
+// eslint-disable-next-line no-control-regex -- matching these characters is the point
+const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+/**
+ * HTML and XML text and attribute values: the five characters with a meaning there escaped,
+ * characters XML cannot carry dropped (the schema refuses them; this guards older entries).
+ */
+export function markupText(text: string): string {
+  return text
+    .replace(NOT_IN_XML, '')
+    .replace(
+      /[&<>"']/g,
+      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+    );
 }
 
 export interface PublishedEntry {
@@ -59,11 +69,11 @@ function html(entries: PublishedEntry[], builtAt: Date): string {
   const articles = entries
     .map(
       (entry) => `    <article aria-labelledby="e-${entry.id}">
-      <h2 id="e-${entry.id}"><time datetime="${entry.date}">${escape(entry.dateLabel)}</time>, ${escape(entry.place)}</h2>
-      <p>${escape(entry.text)}</p>
+      <h2 id="e-${entry.id}"><time datetime="${entry.date}">${markupText(entry.dateLabel)}</time>, ${markupText(entry.place)}</h2>
+      <p>${markupText(entry.text)}</p>
       <dl>
-        <dt>Tat</dt><dd>${escape(entry.offenceType.label)}</dd>
-        <dt>Motiv</dt><dd>${entry.motives.map((m) => escape(m.label)).join(', ')}</dd>
+        <dt>Tat</dt><dd>${markupText(entry.offenceType.label)}</dd>
+        <dt>Motiv</dt><dd>${entry.motives.map((m) => markupText(m.label)).join(', ')}</dd>
       </dl>
     </article>`,
     )
@@ -80,7 +90,7 @@ function html(entries: PublishedEntry[], builtAt: Date): string {
 <body>
   <header>
     <h1>${TITLE}</h1>
-    <p>Veröffentlicht nach Absprache mit den Betroffenen. Datum und Ort so genau, wie sie zugestimmt haben. Stand: <time datetime="${builtAt.toISOString().slice(0, 10)}">${escape(DAY_NAMES.format(builtAt))}</time>.</p>
+    <p>Veröffentlicht nach Absprache mit den Betroffenen. Datum und Ort so genau, wie sie zugestimmt haben. Stand: <time datetime="${builtAt.toISOString().slice(0, 10)}">${markupText(DAY_NAMES.format(builtAt))}</time>.</p>
   </header>
   <main>
 ${entries.length === 0 ? '    <p>Zurzeit sind keine Einträge veröffentlicht.</p>' : articles}
@@ -98,12 +108,12 @@ function atom(entries: PublishedEntry[], builtAt: Date, buildId: string): string
     .map(
       (entry) => `  <entry>
     <id>urn:uuid:${entry.id}</id>
-    <title>${escape(`${entry.dateLabel}, ${entry.place}: ${entry.offenceType.label}`)}</title>
+    <title>${markupText(`${entry.dateLabel}, ${entry.place}: ${entry.offenceType.label}`)}</title>
     <updated>${atomInstant(entry.date)}</updated>
     <link rel="alternate" type="text/html" href="index.html#e-${entry.id}"/>
-    <category term="${entry.offenceType.code}" label="${escape(entry.offenceType.label)}"/>
-${entry.motives.map((m) => `    <category term="${m.code}" label="${escape(m.label)}"/>`).join('\n')}
-    <content type="text">${escape(entry.text)}</content>
+    <category term="${entry.offenceType.code}" label="${markupText(entry.offenceType.label)}"/>
+${entry.motives.map((m) => `    <category term="${m.code}" label="${markupText(m.label)}"/>`).join('\n')}
+    <content type="text">${markupText(entry.text)}</content>
   </entry>`,
     )
     .join('\n');

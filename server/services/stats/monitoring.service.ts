@@ -1,43 +1,19 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import type { Clock } from '../../clock.ts';
-import type { DbClient } from '../../database/db-client.ts';
 import { AppError } from '../../errors/app-error.ts';
-import type {
-  District,
-  IncidentMotive,
-  OffenceType,
-  ServiceCode,
-} from '../../generated/prisma/enums.ts';
+import type { ServiceCode } from '../../generated/prisma/enums.ts';
 import type { ScopedTransaction } from '../../repositories/case-work/sealed-fields.ts';
+import type {
+  IncidentCounts,
+  MonitoringRepository,
+} from '../../repositories/stats/monitoring.repository.ts';
 import type { MonitoringExportQuery, MonitoringReport } from '../../schemas/monitoring.schema.ts';
 import type { AuditAction } from '../../schemas/audit-actions.ts';
 import type { RequestContext } from '../actor.ts';
 import type { AuditLog } from '../audit-log.ts';
-import { berlinDay, requireService } from '../cases/case-work-scope.ts';
+import { berlinDay, createScopedRunner, requireService } from '../cases/case-work-scope.ts';
 import { labeller } from './stats-csv.ts';
-
-interface IncidentCounts {
-  offenceType: OffenceType;
-  motives: IncidentMotive[];
-  district: District;
-  affectedCount: number;
-}
-
-/** A year's incidents of the service, categories only (clear columns; nothing is decrypted). */
-async function incidentsOfYear(
-  service: ServiceCode,
-  year: number,
-  client: DbClient,
-): Promise<IncidentCounts[]> {
-  return client.incident.findMany({
-    where: {
-      service,
-      occurredOn: { gte: new Date(Date.UTC(year, 0, 1)), lt: new Date(Date.UTC(year + 1, 0, 1)) },
-    },
-    select: { offenceType: true, motives: true, district: true, affectedCount: true },
-  });
-}
 
 /**
  * The VBRG annual monitoring: attacks and directly affected persons, exact, by offence type,
@@ -123,8 +99,10 @@ export function createMonitoringService(deps: {
   transact: ScopedTransaction;
   audit: AuditLog;
   clock: Clock;
+  monitoring: MonitoringRepository;
 }) {
-  const { transact, audit, clock } = deps;
+  const { audit, clock, monitoring } = deps;
+  const runScoped = createScopedRunner({ ...deps, deniesConflicts: true });
 
   function backupTeamLead(context: RequestContext): ServiceCode {
     const service = context.actor?.service;
@@ -152,25 +130,29 @@ export function createMonitoringService(deps: {
     preview?: string,
   ): Promise<MonitoringReport> {
     const event = { action, targetType: 'monitoring', targetId: String(year) };
+    let service: ServiceCode;
     try {
-      const service = backupTeamLead(context);
-      checkYear(year);
-      return await transact(service, async (client) => {
-        const report = monitoringFigures(year, await incidentsOfYear(service, year, client));
-        if (preview !== undefined && report.previewId !== preview) {
-          throw new AppError('conflict', 'The figures changed since the preview.', {
-            reason: 'preview_outdated',
-          });
-        }
-        await audit.record(context, { ...event, outcome: 'allowed' }, client);
-        return report;
-      });
+      // Outside a scoped call: who is not a BackUp team lead has no service scope to run in.
+      service = backupTeamLead(context);
     } catch (error) {
-      if (error instanceof AppError && (error.status === 403 || error.status === 409)) {
+      if (error instanceof AppError) {
         await audit.record(context, { ...event, outcome: 'denied', reason: error.code });
       }
       throw error;
     }
+    checkYear(year);
+    return runScoped(context, service, event, async (client) => {
+      const report = monitoringFigures(
+        year,
+        await monitoring.incidentsOfYear(service, year, client),
+      );
+      if (preview !== undefined && report.previewId !== preview) {
+        throw new AppError('conflict', 'The figures changed since the preview.', {
+          reason: 'preview_outdated',
+        });
+      }
+      return report;
+    });
   }
 
   return {
