@@ -1,4 +1,4 @@
-import { apiRequest } from './client';
+import { apiList, apiRequest } from './client';
 import type {
   ActivationCompleteRequest,
   ActivationLinkResponse,
@@ -13,9 +13,8 @@ import type {
 
 const EMPTY: EmptyBody = {};
 
-export async function listPendingAccounts(): Promise<AdminUser[]> {
-  const { users } = await apiRequest<UserListResponse>('GET', '/api/accounts/pending');
-  return users;
+export function listPendingAccounts(): Promise<AdminUser[]> {
+  return apiList<UserListResponse>('/api/accounts/pending', 'users');
 }
 
 export function confirmAccount(id: string): Promise<ActivationLinkResponse> {

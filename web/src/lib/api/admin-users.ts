@@ -1,4 +1,4 @@
-import { apiRequest } from './client';
+import { apiList, apiRequest } from './client';
 import type {
   AdminUser,
   CreateUserRequest,
@@ -11,9 +11,8 @@ import type {
 
 const EMPTY: EmptyBody = {};
 
-export async function listUsers(): Promise<AdminUser[]> {
-  const { users } = await apiRequest<UserListResponse>('GET', '/api/admin/users');
-  return users;
+export function listUsers(): Promise<AdminUser[]> {
+  return apiList<UserListResponse>('/api/admin/users', 'users');
 }
 
 export function createUser(request: CreateUserRequest): Promise<CreateUserResponse> {

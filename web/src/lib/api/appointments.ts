@@ -9,7 +9,7 @@ import type {
   UpdateAppointmentBody,
 } from '$schemas/appointments.schema';
 import type { EmptyBody } from './types';
-import { apiRequest } from './client';
+import { apiList, apiRequest } from './client';
 
 // Appointments, week views and the personal iCalendar feed (/api/appointments, /api/calendar).
 
@@ -34,12 +34,11 @@ export function listAppointments(
   return apiRequest<AppointmentListResponse>('GET', `/api/appointments?${query.toString()}`);
 }
 
-export async function listCaseAppointments(caseId: string): Promise<Appointment[]> {
-  const { appointments } = await apiRequest<AppointmentListResponse>(
-    'GET',
+export function listCaseAppointments(caseId: string): Promise<Appointment[]> {
+  return apiList<AppointmentListResponse, 'appointments'>(
     `/api/cases/${encodeURIComponent(caseId)}/appointments`,
+    'appointments',
   );
-  return appointments;
 }
 
 export function createAppointment(request: NewAppointmentRequest): Promise<SavedAppointment> {

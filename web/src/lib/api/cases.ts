@@ -48,7 +48,8 @@ import type {
   FollowUpView,
   UpdateFollowUpBody,
 } from '$schemas/follow-ups.schema';
-import { apiRequest } from './client';
+import { apiList, apiRequest } from './client';
+import { caseRecords } from './records';
 
 // Cases, their notes and the records of each service (/api/cases…, /api/incidents). Types come
 // from the server's schemas, imported as types only.
@@ -148,20 +149,15 @@ export function updateCase(id: string, request: CaseChangeRequest): Promise<Case
   return apiRequest<CaseDetails>('PATCH', casePath(id), request);
 }
 
-export async function listCounsellors(): Promise<Staff[]> {
-  const { counsellors } = await apiRequest<Static<typeof CounsellorList>>(
-    'GET',
-    '/api/counsellors',
-  );
-  return counsellors;
+export function listCounsellors(): Promise<Staff[]> {
+  return apiList<Static<typeof CounsellorList>>('/api/counsellors', 'counsellors');
 }
 
-export async function listNotes(caseId: string): Promise<Note[]> {
-  const { notes } = await apiRequest<NoteListResponse>(
-    'GET',
+export function listNotes(caseId: string): Promise<Note[]> {
+  return apiList<NoteListResponse, 'notes'>(
     `${casePath(caseId)}/notes?limit=100&offset=0`,
+    'notes',
   );
-  return notes;
 }
 
 export function addNote(caseId: string, request: NewNoteRequest): Promise<Note> {
@@ -189,103 +185,33 @@ export function getIncident(id: string): Promise<Incident> {
 }
 
 /** The service's incidents, newest first (the first 100), to link one to a case. */
-export async function listIncidents(): Promise<CaseIncident[]> {
-  const { incidents } = await apiRequest<Static<typeof IncidentListSchema>>(
-    'GET',
+export function listIncidents(): Promise<CaseIncident[]> {
+  return apiList<Static<typeof IncidentListSchema>, 'incidents'>(
     '/api/incidents?limit=100&offset=0',
+    'incidents',
   );
-  return incidents;
 }
 
-export async function linkIncident(caseId: string, incidentId: string): Promise<void> {
+/** Links (PUT) or unlinks (DELETE) an incident and a case. */
+async function setIncidentLink(method: 'PUT' | 'DELETE', caseId: string, incidentId: string) {
   await apiRequest<unknown>(
-    'PUT',
+    method,
     `${casePath(caseId)}/incidents/${encodeURIComponent(incidentId)}`,
     {},
   );
 }
 
-export async function unlinkIncident(caseId: string, incidentId: string): Promise<void> {
-  await apiRequest<unknown>(
-    'DELETE',
-    `${casePath(caseId)}/incidents/${encodeURIComponent(incidentId)}`,
-    {},
-  );
-}
+export const linkIncident = (caseId: string, incidentId: string): Promise<void> =>
+  setIncidentLink('PUT', caseId, incidentId);
+export const unlinkIncident = (caseId: string, incidentId: string): Promise<void> =>
+  setIncidentLink('DELETE', caseId, incidentId);
 
-export async function listCaseIncidents(caseId: string): Promise<CaseIncident[]> {
-  const { incidents } = await apiRequest<Static<typeof CaseIncidentList>>(
-    'GET',
-    `${casePath(caseId)}/incidents`,
-  );
-  return incidents;
-}
-
-export async function listAccompaniments(caseId: string): Promise<Accompaniment[]> {
-  const { accompaniments } = await apiRequest<Static<typeof AccompanimentListSchema>>(
-    'GET',
-    `${casePath(caseId)}/accompaniments`,
-  );
-  return accompaniments;
-}
-
-export function addAccompaniment(
-  caseId: string,
-  request: NewAccompanimentRequest,
-): Promise<Accompaniment> {
-  return apiRequest<Accompaniment>('POST', `${casePath(caseId)}/accompaniments`, request);
-}
-
-export async function listClaims(caseId: string): Promise<CompensationClaim[]> {
-  const { claims } = await apiRequest<Static<typeof ClaimList>>(
-    'GET',
-    `${casePath(caseId)}/compensation-claims`,
-  );
-  return claims;
-}
-
-export function addClaim(caseId: string, request: NewClaimRequest): Promise<CompensationClaim> {
-  return apiRequest<CompensationClaim>('POST', `${casePath(caseId)}/compensation-claims`, request);
-}
-
-export function updateClaim(
-  caseId: string,
-  claimId: string,
-  request: ClaimChangeRequest,
-): Promise<CompensationClaim> {
-  return apiRequest<CompensationClaim>(
-    'PATCH',
-    `${casePath(caseId)}/compensation-claims/${encodeURIComponent(claimId)}`,
-    request,
-  );
-}
-
-export function updateAccompaniment(
-  caseId: string,
-  recordId: string,
-  request: AccompanimentChangeRequest,
-): Promise<Accompaniment> {
-  return apiRequest<Accompaniment>(
-    'PATCH',
-    `${casePath(caseId)}/accompaniments/${encodeURIComponent(recordId)}`,
-    request,
-  );
+export function listCaseIncidents(caseId: string): Promise<CaseIncident[]> {
+  return apiList<Static<typeof CaseIncidentList>>(`${casePath(caseId)}/incidents`, 'incidents');
 }
 
 export function updateIncident(id: string, request: IncidentChangeRequest): Promise<Incident> {
   return apiRequest<Incident>('PATCH', `/api/incidents/${encodeURIComponent(id)}`, request);
-}
-
-export async function listReferrals(caseId: string): Promise<Referral[]> {
-  const { referrals } = await apiRequest<Static<typeof ReferralList>>(
-    'GET',
-    `${casePath(caseId)}/referrals`,
-  );
-  return referrals;
-}
-
-export function addReferral(caseId: string, request: NewReferralRequest): Promise<Referral> {
-  return apiRequest<Referral>('POST', `${casePath(caseId)}/referrals`, request);
 }
 
 export function getExitProcess(caseId: string): Promise<ExitProcess> {
@@ -323,18 +249,34 @@ export function listFollowUps(caseId: string): Promise<FollowUpList> {
   return apiRequest<FollowUpList>('GET', `${casePath(caseId)}/follow-ups`);
 }
 
-export function addFollowUp(caseId: string, request: NewFollowUpRequest): Promise<FollowUp> {
-  return apiRequest<FollowUp>('POST', `${casePath(caseId)}/follow-ups`, request);
-}
+const accompaniments = caseRecords<
+  Static<typeof AccompanimentListSchema>,
+  'accompaniments',
+  NewAccompanimentRequest,
+  AccompanimentChangeRequest
+>('accompaniments', 'accompaniments');
+export const listAccompaniments = accompaniments.list;
+export const addAccompaniment = accompaniments.add;
+export const updateAccompaniment = accompaniments.update;
 
-export function updateFollowUp(
-  caseId: string,
-  followUpId: string,
-  request: FollowUpChangeRequest,
-): Promise<FollowUp> {
-  return apiRequest<FollowUp>(
-    'PATCH',
-    `${casePath(caseId)}/follow-ups/${encodeURIComponent(followUpId)}`,
-    request,
-  );
-}
+const claims = caseRecords<Static<typeof ClaimList>, 'claims', NewClaimRequest, ClaimChangeRequest>(
+  'compensation-claims',
+  'claims',
+);
+export const listClaims = claims.list;
+export const addClaim = claims.add;
+export const updateClaim = claims.update;
+
+const referrals = caseRecords<Static<typeof ReferralList>, 'referrals', NewReferralRequest>(
+  'referrals',
+  'referrals',
+);
+export const listReferrals = referrals.list;
+export const addReferral = referrals.add;
+
+const followUps = caseRecords<FollowUpList, 'followUps', NewFollowUpRequest, FollowUpChangeRequest>(
+  'follow-ups',
+  'followUps',
+);
+export const addFollowUp = followUps.add;
+export const updateFollowUp = followUps.update;

@@ -7,7 +7,7 @@ import type {
   IncidentChronicleView,
 } from '$schemas/chronicle.schema';
 import type { MonitoringReport as MonitoringReportSchema } from '$schemas/monitoring.schema';
-import { apiDownload, apiRequest, type DownloadedFile } from './client';
+import { apiDownload, apiList, apiRequest, type DownloadedFile } from './client';
 
 // BackUp's public chronicle (/api/incidents/:id/chronicle, /api/chronicle) and the VBRG
 // monitoring export (/api/monitoring). Types come from the server's schemas.
@@ -34,13 +34,9 @@ export function saveIncidentChronicle(
   return apiRequest<IncidentChronicle>('PUT', incidentPath(incidentId), consent);
 }
 
-export async function fetchChronicle(state?: ChronicleState): Promise<ChronicleEntry[]> {
+export function fetchChronicle(state?: ChronicleState): Promise<ChronicleEntry[]> {
   const query = state ? `?state=${state}` : '';
-  const { entries } = await apiRequest<Static<typeof ChronicleList>>(
-    'GET',
-    `/api/chronicle${query}`,
-  );
-  return entries;
+  return apiList<Static<typeof ChronicleList>, 'entries'>(`/api/chronicle${query}`, 'entries');
 }
 
 /** Approves the version the reviewer read (its `updatedAt`); a newer one answers 409. */

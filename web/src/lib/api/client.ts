@@ -79,6 +79,14 @@ export async function apiRequest<T>(
   return payload as T;
 }
 
+/** A GET whose answer wraps a list (`{ users: [...] }`, maybe with paging): the list. */
+export async function apiList<Answer, K extends keyof Answer = keyof Answer>(
+  path: string,
+  key: K,
+): Promise<Answer[K]> {
+  return (await apiRequest<Answer>('GET', path))[key];
+}
+
 export interface DownloadedFile {
   blob: Blob;
   /** The name the server suggests (content-disposition), if any. */

@@ -1,6 +1,6 @@
 import type { Static } from 'typebox';
 import type { DocumentList, DocumentView } from '$schemas/documents.schema';
-import { apiDownload, apiRequest, apiUpload, type DownloadedFile } from './client';
+import { apiDownload, apiList, apiUpload, type DownloadedFile } from './client';
 
 export type CaseDocument = Static<typeof DocumentView>;
 export type DocumentKind = CaseDocument['kind'];
@@ -16,9 +16,8 @@ export const DOCUMENT_KINDS: readonly DocumentKind[] = [
 
 const documentsPath = (caseId: string) => `/api/cases/${encodeURIComponent(caseId)}/documents`;
 
-export async function listDocuments(caseId: string): Promise<CaseDocument[]> {
-  const { documents } = await apiRequest<Static<typeof DocumentList>>('GET', documentsPath(caseId));
-  return documents;
+export function listDocuments(caseId: string): Promise<CaseDocument[]> {
+  return apiList<Static<typeof DocumentList>>(documentsPath(caseId), 'documents');
 }
 
 /** Fields first, then the file: the server encrypts the file as it arrives. */

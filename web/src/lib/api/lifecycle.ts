@@ -9,7 +9,7 @@ import type {
   LegalHoldView,
   SubjectAccessExport as SubjectAccessExportSchema,
 } from '$schemas/lifecycle.schema';
-import { apiRequest } from './client';
+import { apiList, apiRequest } from './client';
 
 // Legal holds, the subject-access export and erasure. Types come from the server's
 // schemas, imported as types only.
@@ -58,9 +58,8 @@ export function exportCase(caseId: string, accessReason?: string): Promise<Subje
 }
 
 /** Auditors: every case on legal hold. */
-export async function listLegalHolds(): Promise<HeldCase[]> {
-  return (await apiRequest<Static<typeof HeldCaseListSchema>>('GET', '/api/audit/legal-holds'))
-    .holds;
+export function listLegalHolds(): Promise<HeldCase[]> {
+  return apiList<Static<typeof HeldCaseListSchema>>('/api/audit/legal-holds', 'holds');
 }
 
 /** Team leads: erase a case of their service (GDPR Art. 17). */

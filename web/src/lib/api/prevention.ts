@@ -7,7 +7,7 @@ import type {
   TrainingList,
   TrainingView,
 } from '$schemas/comeback.schema';
-import { apiRequest } from './client';
+import { apiList, apiRequest } from './client';
 
 // ComeBack's prevention work (/api/prevention-contacts, /api/trainings): events without
 // personal data. Types come from the server's schemas, imported as types only.
@@ -20,12 +20,11 @@ export type PreventionSetting = PreventionContact['setting'];
 export type TrainingFormat = Training['format'];
 export type TrainingAudience = Training['audience'];
 
-export async function listPreventionContacts(): Promise<PreventionContact[]> {
-  const { contacts } = await apiRequest<Static<typeof PreventionContactList>>(
-    'GET',
+export function listPreventionContacts(): Promise<PreventionContact[]> {
+  return apiList<Static<typeof PreventionContactList>, 'contacts'>(
     '/api/prevention-contacts?limit=100&offset=0',
+    'contacts',
   );
-  return contacts;
 }
 
 export function addPreventionContact(
@@ -34,12 +33,11 @@ export function addPreventionContact(
   return apiRequest<PreventionContact>('POST', '/api/prevention-contacts', request);
 }
 
-export async function listTrainings(): Promise<Training[]> {
-  const { trainings } = await apiRequest<Static<typeof TrainingList>>(
-    'GET',
+export function listTrainings(): Promise<Training[]> {
+  return apiList<Static<typeof TrainingList>, 'trainings'>(
     '/api/trainings?limit=100&offset=0',
+    'trainings',
   );
-  return trainings;
 }
 
 export function addTraining(request: NewTrainingRequest): Promise<Training> {
