@@ -12,6 +12,8 @@ const config = {
       // TypeBox schemas written by the server; the web imports their types only (`import type`),
       // and values only from plain modules without imports (text-limits.ts).
       $schemas: '../server/schemas',
+      // The enum values Prisma generates from prisma/schema.prisma: constants only, no imports.
+      $enums: '../server/generated/prisma/enums.ts',
     },
     // The hash of SvelteKit's start script lands in a CSP meta tag; the server reads it from
     // build/index.html and repeats it in its CSP header (plus frame-ancestors, which a meta
