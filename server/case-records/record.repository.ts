@@ -92,6 +92,26 @@ export function createCaseRecordRepository<
     return data;
   }
 
+  /** The sealed fields of one record, and their blind indexes, as columns to write. */
+  async function seal(
+    service: ServiceCode,
+    caseId: string,
+    id: string,
+    plain: Record<string, string | null | undefined>,
+    client: DbClient,
+  ) {
+    const sealed = await sealFields(
+      fields,
+      caseOwner(service, caseId),
+      store.table,
+      id,
+      store.sealed,
+      plain as { [K in keyof Sealed]?: string | null },
+      client,
+    );
+    return { ...sealed, ...(await indexColumns(service, plain)) };
+  }
+
   async function findMany(
     service: ServiceCode,
     caseId: string,
@@ -124,15 +144,7 @@ export function createCaseRecordRepository<
     ): Promise<Rec | null> {
       const id = randomUUID();
       const plain = sealedValues(store.sealed, input, true);
-      const sealed = await sealFields(
-        fields,
-        caseOwner(service, caseId),
-        store.table,
-        id,
-        store.sealed,
-        plain as { [K in keyof Sealed]?: string | null },
-        client,
-      );
+      const sealed = await seal(service, caseId, id, plain, client);
       const [row] = await store.rows(client).createManyAndReturn({
         data: [
           {
@@ -141,7 +153,6 @@ export function createCaseRecordRepository<
             caseId,
             ...store.columns(input, caseId),
             ...sealed,
-            ...(await indexColumns(service, plain)),
           },
         ],
         skipDuplicates: true,
@@ -172,22 +183,10 @@ export function createCaseRecordRepository<
       const where = { id, caseId, service };
       if (!(await store.rows(client).findFirst({ where, select: { id: true } }))) return false;
       const plain = sealedValues(store.sealed, changes, false);
-      const sealed = await sealFields(
-        fields,
-        caseOwner(service, caseId),
-        store.table,
-        id,
-        store.sealed,
-        plain as { [K in keyof Sealed]?: string | null },
-        client,
-      );
+      const sealed = await seal(service, caseId, id, plain, client);
       await store.rows(client).updateMany({
         where,
-        data: {
-          ...store.columns(changes, caseId),
-          ...sealed,
-          ...(await indexColumns(service, plain)),
-        },
+        data: { ...store.columns(changes, caseId), ...sealed },
       });
       return true;
     },
