@@ -2,12 +2,20 @@ import type { DbClient } from '../../database/db-client.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { CaseRepository } from '../../repositories/case-work/case.repository.ts';
 import type {
+  EventPeriod,
   ExitPhaseRepository,
   PreventionRepository,
   RiskAssessmentRepository,
 } from '../../repositories/case-work/comeback-records.repository.ts';
 import type { StaffRepository } from '../../repositories/case-work/staff.repository.ts';
-import type { StatsFactRecorder } from '../../repositories/stats/stats-facts.repository.ts';
+import type {
+  FactSubject,
+  StatsFactRecorder,
+} from '../../repositories/stats/stats-facts.repository.ts';
+import type { Page } from '../../repositories/case-work/sealed-fields.ts';
+import type { ServiceCode } from '../../generated/prisma/enums.ts';
+import type { AuditAction } from '../../schemas/audit-actions.ts';
+import type { StaffRef } from '../../schemas/case-work.schema.ts';
 import type {
   EventListQuery,
   PreventionContactView,
@@ -64,6 +72,80 @@ export function createComebackService(deps: {
     return (id: string) => ({ id, username: names.get(id) ?? '' });
   }
 
+  /** What prevention contacts and trainings share: counts by day, nothing personal. */
+  interface PreventionEvent {
+    id: string;
+    heldOn: string;
+    participants: number;
+    createdById: string;
+    createdAt: Date;
+  }
+  const eventView = (item: PreventionEvent, ref: (id: string) => StaffRef) => ({
+    id: item.id,
+    heldOn: item.heldOn,
+    participants: item.participants,
+    createdBy: ref(item.createdById),
+    createdAt: item.createdAt.toISOString(),
+  });
+  interface EventKind {
+    action: AuditAction;
+    targetType: string;
+    what: string;
+  }
+
+  function listEvents<T extends PreventionEvent>(
+    context: RequestContext,
+    query: EventListQuery,
+    list: (
+      service: ServiceCode,
+      period: EventPeriod,
+      page: Page,
+      client: DbClient,
+    ) => Promise<{ items: T[]; total: number }>,
+    kind: EventKind,
+  ) {
+    const { limit, offset, ...period } = query;
+    return scope.run(
+      context,
+      { action: kind.action, targetType: kind.targetType },
+      async (client, service) => {
+        requireService(service, 'comeback', kind.what);
+        const found = await list(service, period, { limit, offset }, client);
+        const ref = await staffNames(
+          found.items.map((item) => item.createdById),
+          client,
+        );
+        const items = found.items.map((item) => ({ base: eventView(item, ref), item }));
+        return { items, total: found.total, limit, offset };
+      },
+    );
+  }
+
+  function createEvent<I extends { heldOn: string }, T extends PreventionEvent>(
+    context: RequestContext,
+    input: I,
+    create: (
+      service: ServiceCode,
+      input: I & { createdById: string },
+      client: DbClient,
+    ) => Promise<T>,
+    kind: EventKind & { fact: FactSubject },
+  ) {
+    return scope.run(
+      context,
+      { action: kind.action, targetType: kind.targetType },
+      async (client, service, event) => {
+        requireService(service, 'comeback', kind.what);
+        requireHeldOn(input.heldOn);
+        const actor = context.actor!;
+        const item = await create(service, { ...input, createdById: actor.userId }, client);
+        await facts.record(service, kind.fact, item.id, client);
+        event.targetId = item.id;
+        return { base: eventView(item, (id) => ({ id, username: actor.username })), item };
+      },
+    );
+  }
+
   return {
     /** The exit phases and risk assessments: the generic path of case records. */
     records: { exitPhases: exitPhaseRecords, riskAssessments: riskRecords },
@@ -112,121 +194,58 @@ export function createComebackService(deps: {
     },
 
     preventionContacts(context: RequestContext, query: EventListQuery) {
-      const { limit, offset, ...period } = query;
-      return scope.run(
-        context,
-        { action: 'prevention.list', targetType: 'prevention_contact' },
-        async (client, service) => {
-          requireService(service, 'comeback', 'Prevention contacts');
-          const found = await prevention.listContacts(service, period, { limit, offset }, client);
-          const ref = await staffNames(
-            found.items.map((item) => item.createdById),
-            client,
-          );
-          return {
-            contacts: found.items.map((item): PreventionContactView => ({
-              id: item.id,
-              heldOn: item.heldOn,
-              setting: item.setting,
-              participants: item.participants,
-              createdBy: ref(item.createdById),
-              createdAt: item.createdAt.toISOString(),
-            })),
-            total: found.total,
-            limit,
-            offset,
-          };
-        },
-      );
+      return listEvents(context, query, prevention.listContacts, {
+        action: 'prevention.list',
+        targetType: 'prevention_contact',
+        what: 'Prevention contacts',
+      }).then(({ items, ...page }) => ({
+        contacts: items.map(({ base, item }): PreventionContactView => ({
+          ...base,
+          setting: item.setting,
+        })),
+        ...page,
+      }));
     },
 
-    createPreventionContact(
+    async createPreventionContact(
       context: RequestContext,
       input: Pick<PreventionContactView, 'heldOn' | 'setting' | 'participants'>,
     ): Promise<PreventionContactView> {
-      return scope.run(
-        context,
-        { action: 'prevention.create', targetType: 'prevention_contact' },
-        async (client, service, event) => {
-          requireService(service, 'comeback', 'Prevention contacts');
-          requireHeldOn(input.heldOn);
-          const item = await prevention.createContact(
-            service,
-            { ...input, createdById: context.actor!.userId },
-            client,
-          );
-          await facts.record(service, 'prevention', item.id, client);
-          event.targetId = item.id;
-          return {
-            id: item.id,
-            heldOn: item.heldOn,
-            setting: item.setting,
-            participants: item.participants,
-            createdBy: { id: context.actor!.userId, username: context.actor!.username },
-            createdAt: item.createdAt.toISOString(),
-          };
-        },
-      );
+      const { base, item } = await createEvent(context, input, prevention.createContact, {
+        action: 'prevention.create',
+        targetType: 'prevention_contact',
+        what: 'Prevention contacts',
+        fact: 'prevention',
+      });
+      return { ...base, setting: item.setting };
     },
 
     trainings(context: RequestContext, query: EventListQuery) {
-      const { limit, offset, ...period } = query;
-      return scope.run(
-        context,
-        { action: 'training.list', targetType: 'training' },
-        async (client, service) => {
-          requireService(service, 'comeback', 'Multiplier trainings');
-          const found = await prevention.listTrainings(service, period, { limit, offset }, client);
-          const ref = await staffNames(
-            found.items.map((item) => item.createdById),
-            client,
-          );
-          return {
-            trainings: found.items.map((item): TrainingView => ({
-              id: item.id,
-              heldOn: item.heldOn,
-              format: item.format,
-              audience: item.audience,
-              participants: item.participants,
-              createdBy: ref(item.createdById),
-              createdAt: item.createdAt.toISOString(),
-            })),
-            total: found.total,
-            limit,
-            offset,
-          };
-        },
-      );
+      return listEvents(context, query, prevention.listTrainings, {
+        action: 'training.list',
+        targetType: 'training',
+        what: 'Multiplier trainings',
+      }).then(({ items, ...page }) => ({
+        trainings: items.map(({ base, item }): TrainingView => ({
+          ...base,
+          format: item.format,
+          audience: item.audience,
+        })),
+        ...page,
+      }));
     },
 
-    createTraining(
+    async createTraining(
       context: RequestContext,
       input: Pick<TrainingView, 'heldOn' | 'format' | 'audience' | 'participants'>,
     ): Promise<TrainingView> {
-      return scope.run(
-        context,
-        { action: 'training.create', targetType: 'training' },
-        async (client, service, event) => {
-          requireService(service, 'comeback', 'Multiplier trainings');
-          requireHeldOn(input.heldOn);
-          const item = await prevention.createTraining(
-            service,
-            { ...input, createdById: context.actor!.userId },
-            client,
-          );
-          await facts.record(service, 'training', item.id, client);
-          event.targetId = item.id;
-          return {
-            id: item.id,
-            heldOn: item.heldOn,
-            format: item.format,
-            audience: item.audience,
-            participants: item.participants,
-            createdBy: { id: context.actor!.userId, username: context.actor!.username },
-            createdAt: item.createdAt.toISOString(),
-          };
-        },
-      );
+      const { base, item } = await createEvent(context, input, prevention.createTraining, {
+        action: 'training.create',
+        targetType: 'training',
+        what: 'Multiplier trainings',
+        fact: 'training',
+      });
+      return { ...base, format: item.format, audience: item.audience };
     },
   };
 }
