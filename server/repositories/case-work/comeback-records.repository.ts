@@ -1,225 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import type { DbClient } from '../../database/db-client.ts';
 import type {
-  ExitPhase,
-  HelpPlanArea,
   PreventionSetting,
-  RiskDecision,
-  RiskLevel,
   ServiceCode,
   TrainingAudience,
   TrainingFormat,
 } from '../../generated/prisma/enums.ts';
 import type { FieldCrypto } from '../../keys/field-crypto.ts';
-import { CASE_RECORDS_LIMIT } from './backup-counselling-records.repository.ts';
-import {
-  fromDateColumn,
-  openEach,
-  ownerOf,
-  sealFields,
-  toDateColumn,
-  type Page,
-  type SealedSpec,
-} from './sealed-fields.ts';
+import { createCaseRecordRepository } from '../../case-records/record.repository.ts';
+import { exitPhases } from '../../case-records/types/exit-phases.ts';
+import { riskAssessments } from '../../case-records/types/risk-assessments.ts';
+import { fromDateColumn, toDateColumn, type Page } from './sealed-fields.ts';
 
-// ComeBack's records: the exit process of a case (phases, risk assessments), encrypted under
-// the case's data key, and prevention contacts and trainings, which hold no personal data.
+// ComeBack's records: the exit process of a case (phases, risk assessments), declared in
+// server/case-records/types, and prevention contacts and trainings, which hold no personal data.
 
-const PHASE_SEALED = { reason: { column: 'reason', as: 'string' } } as const satisfies SealedSpec;
+export type { PhaseChangeRecord } from '../../case-records/types/exit-phases.ts';
+export type {
+  RiskAssessmentFields,
+  RiskAssessmentRecord,
+} from '../../case-records/types/risk-assessments.ts';
 
-export interface PhaseChangeRecord {
-  id: string;
-  caseId: string;
-  phase: ExitPhase;
-  changedOn: string;
-  helpPlanAreas: HelpPlanArea[];
-  reason: string | null;
-  createdById: string;
-  createdAt: Date;
-}
-
-const RISK_SEALED = {
-  threatsToPerson: { column: 'threats_to_person', as: 'string' },
-  threatsFromPerson: { column: 'threats_from_person', as: 'string' },
-  safetyMeasures: { column: 'safety_measures', as: 'string' },
-} as const satisfies SealedSpec;
-
-export interface RiskAssessmentFields {
-  assessedOn: string;
-  level: RiskLevel;
-  threatsToPerson: string | null;
-  threatsFromPerson: string | null;
-  safetyMeasures: string | null;
-}
-
-export interface RiskAssessmentRecord extends RiskAssessmentFields {
-  id: string;
-  caseId: string;
-  previousLevel: RiskLevel | null;
-  decision: RiskDecision;
-  proposedById: string;
-  decidedById: string | null;
-  decidedAt: Date | null;
-  createdAt: Date;
-}
-
-export function createExitPhaseRepository(fields: FieldCrypto) {
-  return {
-    async create(
-      service: ServiceCode,
-      caseId: string,
-      input: Omit<PhaseChangeRecord, 'id' | 'caseId' | 'createdAt'>,
-      client: DbClient,
-    ): Promise<PhaseChangeRecord> {
-      const id = randomUUID();
-      const sealed = await sealFields(
-        fields,
-        ownerOf(service, 'case', caseId),
-        'exit_phase_changes',
-        id,
-        PHASE_SEALED,
-        { reason: input.reason },
-        client,
-      );
-      const row = await client.exitPhaseChange.create({
-        data: {
-          id,
-          service,
-          caseId,
-          phase: input.phase,
-          changedOn: toDateColumn(input.changedOn),
-          helpPlanAreas: input.helpPlanAreas,
-          reason: sealed.reason ?? null,
-          createdById: input.createdById,
-        },
-        select: { createdAt: true },
-      });
-      return { id, caseId, ...input, ...row };
-    },
-
-    /** Newest first. */
-    async list(
-      service: ServiceCode,
-      caseId: string,
-      client: DbClient,
-    ): Promise<PhaseChangeRecord[]> {
-      const rows = await client.exitPhaseChange.findMany({
-        where: { service, caseId },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: CASE_RECORDS_LIMIT,
-      });
-      const owner = ownerOf(service, 'case', caseId);
-      const opened = await openEach(
-        fields,
-        'exit_phase_changes',
-        PHASE_SEALED,
-        rows.map((row) => ({ owner, row })),
-        client,
-      );
-      return rows.map((row, i) => ({
-        id: row.id,
-        caseId: row.caseId,
-        phase: row.phase,
-        changedOn: fromDateColumn(row.changedOn),
-        helpPlanAreas: row.helpPlanAreas,
-        reason: opened[i]!.reason,
-        createdById: row.createdById,
-        createdAt: row.createdAt,
-      }));
-    },
-  };
-}
+export const createExitPhaseRepository = (fields: FieldCrypto) =>
+  createCaseRecordRepository(fields, exitPhases.store);
 
 export function createRiskAssessmentRepository(fields: FieldCrypto) {
-  async function findMany(
-    service: ServiceCode,
-    caseId: string,
-    id: string | undefined,
-    client: DbClient,
-  ): Promise<RiskAssessmentRecord[]> {
-    const rows = await client.riskAssessment.findMany({
-      where: { service, caseId, id },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: CASE_RECORDS_LIMIT,
-    });
-    const owner = ownerOf(service, 'case', caseId);
-    const opened = await openEach(
-      fields,
-      'risk_assessments',
-      RISK_SEALED,
-      rows.map((row) => ({ owner, row })),
-      client,
-    );
-    return rows.map((row, i) => ({
-      id: row.id,
-      caseId: row.caseId,
-      assessedOn: fromDateColumn(row.assessedOn),
-      level: row.level,
-      previousLevel: row.previousLevel,
-      decision: row.decision,
-      ...opened[i]!,
-      proposedById: row.proposedById,
-      decidedById: row.decidedById,
-      decidedAt: row.decidedAt,
-      createdAt: row.createdAt,
-    }));
-  }
-
   return {
-    /** Null when another change of the level is pending (one per case, a unique index). */
-    async create(
-      service: ServiceCode,
-      caseId: string,
-      input: RiskAssessmentFields & {
-        previousLevel: RiskLevel | null;
-        decision: RiskDecision;
-        proposedById: string;
-        decidedAt: Date | null;
-      },
-      client: DbClient,
-    ): Promise<string | null> {
-      const id = randomUUID();
-      const sealed = await sealFields(
-        fields,
-        ownerOf(service, 'case', caseId),
-        'risk_assessments',
-        id,
-        RISK_SEALED,
-        {
-          threatsToPerson: input.threatsToPerson,
-          threatsFromPerson: input.threatsFromPerson,
-          safetyMeasures: input.safetyMeasures,
-        },
-        client,
-      );
-      const created = await client.riskAssessment.createMany({
-        data: {
-          id,
-          service,
-          caseId,
-          assessedOn: toDateColumn(input.assessedOn),
-          level: input.level,
-          previousLevel: input.previousLevel,
-          decision: input.decision,
-          threatsToPerson: sealed.threatsToPerson ?? null,
-          threatsFromPerson: sealed.threatsFromPerson ?? null,
-          safetyMeasures: sealed.safetyMeasures ?? null,
-          pendingCaseId: input.decision === 'pending' ? caseId : null,
-          proposedById: input.proposedById,
-          decidedAt: input.decidedAt,
-        },
-        skipDuplicates: true,
-      });
-      return created.count === 1 ? id : null;
-    },
-
-    async hasPending(service: ServiceCode, caseId: string, client: DbClient): Promise<boolean> {
-      const row = await client.riskAssessment.findFirst({
-        where: { service, caseId, decision: 'pending' },
-        select: { id: true },
-      });
-      return row !== null;
-    },
+    ...createCaseRecordRepository(fields, riskAssessments.store),
 
     async findHeader(service: ServiceCode, caseId: string, id: string, client: DbClient) {
       return client.riskAssessment.findFirst({
@@ -241,19 +48,6 @@ export function createRiskAssessmentRepository(fields: FieldCrypto) {
         data: { ...decision, pendingCaseId: null },
       });
       return updated.count === 1;
-    },
-
-    /** Newest first. */
-    list: (service: ServiceCode, caseId: string, client: DbClient) =>
-      findMany(service, caseId, undefined, client),
-
-    async find(
-      service: ServiceCode,
-      caseId: string,
-      id: string,
-      client: DbClient,
-    ): Promise<RiskAssessmentRecord | null> {
-      return (await findMany(service, caseId, id, client))[0] ?? null;
     },
   };
 }

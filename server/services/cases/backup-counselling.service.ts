@@ -1,13 +1,15 @@
 import type { DbClient } from '../../database/db-client.ts';
-import { AppError, type ErrorParams, type ErrorReason } from '../../errors/app-error.ts';
 import type { ServiceCode } from '../../generated/prisma/enums.ts';
 import type {
-  AccompanimentRecord,
   AccompanimentRepository,
-  ClaimRecord,
   ClaimRepository,
   ReferralRepository,
 } from '../../repositories/case-work/backup-counselling-records.repository.ts';
+import { invalid } from '../../case-records/record-type.ts';
+import { createCaseRecordService } from '../../case-records/record.service.ts';
+import { accompaniments } from '../../case-records/types/accompaniments.ts';
+import { claims } from '../../case-records/types/claims.ts';
+import { referrals } from '../../case-records/types/referrals.ts';
 import type {
   IncidentRecord,
   IncidentRepository,
@@ -16,18 +18,10 @@ import type {
 import type { StaffRepository } from '../../repositories/case-work/staff.repository.ts';
 import type { StatsFactRecorder } from '../../repositories/stats/stats-facts.repository.ts';
 import type {
-  AccompanimentView,
-  ClaimView,
-  CreateAccompanimentBody,
-  CreateClaimBody,
   CreateIncidentBody,
-  CreateReferralBody,
   IncidentListQuery,
   IncidentSummary,
   IncidentView,
-  ReferralView,
-  UpdateAccompanimentBody,
-  UpdateClaimBody,
   UpdateIncidentBody,
 } from '../../schemas/backup-counselling.schema.ts';
 import type { RequestContext } from '../actor.ts';
@@ -43,8 +37,6 @@ import {
 } from './case-work-scope.ts';
 
 const NO_SUCH_INCIDENT = 'No such incident.';
-const invalid = (message: string, reason: ErrorReason, params?: ErrorParams) =>
-  new AppError('invalid_request', message, { reason, ...(params ? { params } : {}) });
 
 function summaryView(incident: IncidentSummaryRecord): IncidentSummary {
   return {
@@ -71,33 +63,6 @@ function incidentView(incident: IncidentRecord): IncidentView {
   };
 }
 
-function accompanimentView(record: AccompanimentRecord): AccompanimentView {
-  return {
-    id: record.id,
-    kind: record.kind,
-    takesPlaceOn: record.takesPlaceOn,
-    role: record.role,
-    psychosocialSupport: record.psychosocialSupport,
-    court: record.court,
-    courtFileNumber: record.courtFileNumber,
-    outcome: record.outcome,
-    createdAt: record.createdAt.toISOString(),
-    updatedAt: record.updatedAt.toISOString(),
-  };
-}
-
-function claimView(record: ClaimRecord): ClaimView {
-  return {
-    id: record.id,
-    status: record.status,
-    filedOn: record.filedOn,
-    decidedOn: record.decidedOn,
-    note: record.note,
-    createdAt: record.createdAt.toISOString(),
-    updatedAt: record.updatedAt.toISOString(),
-  };
-}
-
 /**
  * BackUp's case work: incidents (kept apart from cases and linked to them), accompaniments
  * to police and court, claims under the victim compensation law, referrals with consent.
@@ -111,7 +76,8 @@ export function createBackupCounsellingService(deps: {
   staff: StaffRepository;
   facts: StatsFactRecorder;
 }) {
-  const { scope, incidents, accompaniments, claims, referrals, staff, facts } = deps;
+  const { scope, incidents, facts } = deps;
+  const recordDeps = { scope, staff: deps.staff, facts };
   const today = () => berlinDay(scope.clock.now());
 
   /** The case of this service (404 otherwise), which must be a BackUp case. */
@@ -288,219 +254,13 @@ export function createBackupCounsellingService(deps: {
       );
     },
 
-    listAccompaniments(context: RequestContext, caseId: string) {
-      return scope.run(
-        context,
-        { action: 'accompaniment.list', targetType: 'case', targetId: caseId },
-        async (client, service, event) => {
-          await backupCase(context, service, caseId, 'Accompaniments', client, event);
-          const found = await accompaniments.list(service, caseId, client);
-          return { accompaniments: found.map(accompanimentView) };
-        },
-      );
-    },
-
-    createAccompaniment(
-      context: RequestContext,
-      caseId: string,
-      input: CreateAccompanimentBody,
-    ): Promise<AccompanimentView> {
-      return scope.run(
-        context,
-        { action: 'accompaniment.create', targetType: 'case', targetId: caseId },
-        async (client, service, event) => {
-          await backupCase(context, service, caseId, 'Accompaniments', client, event);
-          const created = await accompaniments.create(
-            service,
-            caseId,
-            {
-              kind: input.kind,
-              takesPlaceOn: input.takesPlaceOn,
-              role: input.role,
-              psychosocialSupport: input.psychosocialSupport ?? false,
-              court: input.court ?? null,
-              courtFileNumber: input.courtFileNumber ?? null,
-              outcome: input.outcome ?? null,
-              createdById: context.actor!.userId,
-            },
-            client,
-          );
-          await facts.record(service, 'accompaniment', created.id, client);
-          return accompanimentView(created);
-        },
-      );
-    },
-
-    updateAccompaniment(
-      context: RequestContext,
-      caseId: string,
-      id: string,
-      patch: UpdateAccompanimentBody,
-    ): Promise<AccompanimentView> {
-      return scope.run(
-        context,
-        { action: 'accompaniment.update', targetType: 'case', targetId: caseId },
-        async (client, service, event) => {
-          await backupCase(context, service, caseId, 'Accompaniments', client, event);
-          const current =
-            (await accompaniments.find(service, caseId, id, client)) ??
-            missing('No such accompaniment in this case.');
-          await accompaniments.update(service, caseId, id, patch, client);
-          await facts.record(service, 'accompaniment', id, client);
-          const updated = accompanimentView(
-            (await accompaniments.find(service, caseId, id, client))!,
-          );
-          addChanged(event, accompanimentView(current), updated, Object.keys(patch));
-          return updated;
-        },
-      );
-    },
-
-    listClaims(context: RequestContext, caseId: string) {
-      return scope.run(
-        context,
-        { action: 'claim.list', targetType: 'case', targetId: caseId },
-        async (client, service, event) => {
-          await backupCase(context, service, caseId, 'Compensation claims', client, event);
-          return { claims: (await claims.list(service, caseId, client)).map(claimView) };
-        },
-      );
-    },
-
-    createClaim(
-      context: RequestContext,
-      caseId: string,
-      input: CreateClaimBody,
-    ): Promise<ClaimView> {
-      return scope.run(
-        context,
-        { action: 'claim.create', targetType: 'case', targetId: caseId },
-        async (client, service, event) => {
-          await backupCase(context, service, caseId, 'Compensation claims', client, event);
-          checkClaimDates(input.filedOn ?? null, input.decidedOn ?? null);
-          const created = await claims.create(
-            service,
-            caseId,
-            {
-              status: input.status,
-              filedOn: input.filedOn ?? null,
-              decidedOn: input.decidedOn ?? null,
-              note: input.note ?? null,
-              createdById: context.actor!.userId,
-            },
-            client,
-          );
-          return claimView(created);
-        },
-      );
-    },
-
-    updateClaim(
-      context: RequestContext,
-      caseId: string,
-      id: string,
-      patch: UpdateClaimBody,
-    ): Promise<ClaimView> {
-      return scope.run(
-        context,
-        { action: 'claim.update', targetType: 'case', targetId: caseId },
-        async (client, service, event) => {
-          await backupCase(context, service, caseId, 'Compensation claims', client, event);
-          const current =
-            (await claims.find(service, caseId, id, client)) ??
-            missing('No such claim in this case.');
-          checkClaimDates(
-            patch.filedOn === undefined ? current.filedOn : patch.filedOn,
-            patch.decidedOn === undefined ? current.decidedOn : patch.decidedOn,
-          );
-          await claims.update(service, caseId, id, patch, client);
-          const updated = claimView((await claims.find(service, caseId, id, client))!);
-          addChanged(event, claimView(current), updated, Object.keys(patch));
-          return updated;
-        },
-      );
-    },
-
-    listReferrals(context: RequestContext, caseId: string) {
-      return scope.run(
-        context,
-        { action: 'referral.list', targetType: 'case', targetId: caseId },
-        async (client, service, event) => {
-          await backupCase(context, service, caseId, 'Referrals', client, event);
-          const found = await referrals.list(service, caseId, client);
-          const names = await staff.usernames(
-            found.map((record) => record.createdById),
-            client,
-          );
-          return {
-            referrals: found.map((record): ReferralView => ({
-              id: record.id,
-              target: record.target,
-              referredOn: record.referredOn,
-              consentForm: record.consentForm,
-              consentOn: record.consentOn,
-              details: record.details,
-              createdBy: {
-                id: record.createdById,
-                username: names.get(record.createdById) ?? '',
-              },
-              createdAt: record.createdAt.toISOString(),
-            })),
-          };
-        },
-      );
-    },
-
-    /** A referral records the person's consent: how it was given, and when (not after). */
-    createReferral(
-      context: RequestContext,
-      caseId: string,
-      input: CreateReferralBody,
-    ): Promise<ReferralView> {
-      return scope.run(
-        context,
-        { action: 'referral.create', targetType: 'case', targetId: caseId },
-        async (client, service, event) => {
-          await backupCase(context, service, caseId, 'Referrals', client, event);
-          if (input.consentOn > input.referredOn) {
-            throw invalid(
-              'consentOn cannot be after referredOn: consent comes first.',
-              'date_order',
-              {
-                field: '/referredOn',
-                other: 'consentOn',
-              },
-            );
-          }
-          const record = await referrals.create(
-            service,
-            caseId,
-            { ...input, details: input.details ?? null, createdById: context.actor!.userId },
-            client,
-          );
-          return {
-            id: record.id,
-            target: record.target,
-            referredOn: record.referredOn,
-            consentForm: record.consentForm,
-            consentOn: record.consentOn,
-            details: record.details,
-            createdBy: { id: context.actor!.userId, username: context.actor!.username },
-            createdAt: record.createdAt.toISOString(),
-          };
-        },
-      );
+    /** Accompaniments, claims and referrals: the generic path of case records. */
+    records: {
+      accompaniments: createCaseRecordService(recordDeps, accompaniments, deps.accompaniments),
+      claims: createCaseRecordService(recordDeps, claims, deps.claims),
+      referrals: createCaseRecordService(recordDeps, referrals, deps.referrals),
     },
   };
-}
-
-function checkClaimDates(filedOn: string | null, decidedOn: string | null) {
-  if (filedOn !== null && decidedOn !== null && decidedOn < filedOn) {
-    throw invalid('decidedOn cannot be before filedOn.', 'date_order', {
-      field: '/decidedOn',
-      other: 'filedOn',
-    });
-  }
 }
 
 export type BackupCounsellingService = ReturnType<typeof createBackupCounsellingService>;

@@ -396,7 +396,7 @@ export function createCaseService(deps: {
               },
               client,
             );
-            await facts.record(service, 'exit_phase', firstPhase.id, client);
+            await facts.record(service, 'exit_phase', firstPhase!.id, client);
           }
           await facts.record(service, 'case', created.id, client);
           event.targetId = created.id;

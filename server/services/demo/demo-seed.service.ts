@@ -330,7 +330,7 @@ function backupSteps(deps: Deps, random: DemoRandom, today: string, as: As, ids:
         // Nothing before the case was opened.
         const takesPlaceOn = addDays(today, Math.max(inDays, -openedAgo + 1));
         steps.push(() =>
-          deps.backup.createAccompaniment(
+          deps.backup.records.accompaniments.create(
             as(owner)(),
             caseId(),
             fit(CreateAccompanimentBody, { ...fields, takesPlaceOn }),
@@ -344,7 +344,7 @@ function backupSteps(deps: Deps, random: DemoRandom, today: string, as: As, ids:
       const decided =
         claim.status === 'granted' || claim.status === 'rejected' ? addDays(openedOn, 90) : null;
       steps.push(() =>
-        deps.backup.createClaim(
+        deps.backup.records.claims.create(
           as(owner)(),
           caseId(),
           fit(CreateClaimBody, {
@@ -360,7 +360,7 @@ function backupSteps(deps: Deps, random: DemoRandom, today: string, as: As, ids:
       const referral = REFERRALS[index % REFERRALS.length]!;
       const on = addDays(openedOn, 7);
       steps.push(() =>
-        deps.backup.createReferral(
+        deps.backup.records.referrals.create(
           as(owner)(),
           caseId(),
           fit(CreateReferralBody, {
@@ -459,7 +459,7 @@ function comebackSteps(
     for (const [position, phase] of path.phases.entries()) {
       const changedOn = addDays(openedOn, gap * (position + 1));
       steps.push(() =>
-        deps.comeback.changePhase(
+        deps.comeback.records.exitPhases.create(
           as(owner)(),
           caseId(),
           fit(ChangePhaseBody, {
@@ -491,7 +491,7 @@ function comebackSteps(
       for (const [position, level] of levels.entries()) {
         const text = RISK_TEXTS[level];
         steps.push(async () => {
-          const proposed = await deps.comeback.assessRisk(
+          const proposed = await deps.comeback.records.riskAssessments.create(
             as(owner)(),
             caseId(),
             fit(AssessRiskBody, {
@@ -516,7 +516,7 @@ function comebackSteps(
     if (index === 1 || index === 3) {
       const text = RISK_TEXTS.medium;
       steps.push(() =>
-        deps.comeback.assessRisk(
+        deps.comeback.records.riskAssessments.create(
           as(owner)(),
           caseId(),
           fit(AssessRiskBody, {
