@@ -1,26 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  expectStatus,
-  newCase,
-  newCounsellor,
-  snapshot,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
+import { expectStatus, newCase, snapshot, startTeam, type Staff } from '../support/case-work.ts';
 import { fakePdf, uploadForm } from '../support/documents.ts';
 
-let t: CaseWorkApp;
-let anna: Staff; // BackUp
-let clara: Staff; // ComeBack
 /** Ids of records of each service, by the route parameter they fill. */
 const records: Record<'backup' | 'comeback', Record<string, string>> = { backup: {}, comeback: {} };
 
+const { t, anna, clara } = await startTeam({ anna: 'backup', clara: 'comeback' });
 beforeAll(async () => {
-  t = await startCaseWorkApp();
-  anna = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
   for (const [who, service] of [
     [anna, 'backup'],
     [clara, 'comeback'],

@@ -12,15 +12,11 @@ import {
   newStaff,
   type Staff,
 } from '../support/case-work.ts';
-import { buildApp } from '../../server/app.ts';
-import { testSealer } from '../support/audit-sealer.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { testConfig } from '../support/test-config.ts';
+import { startSealedTestApp, type SealedTestApp } from '../support/test-app.ts';
 import { serviceLoginUrl } from '../../server/database/database-roles.ts';
 import { uploadForm } from '../support/documents.ts';
 
-let t: TestApp;
-let sealer: Awaited<ReturnType<typeof testSealer>>;
+let t: SealedTestApp;
 let anna: Staff; // BackUp counsellor, assigned to the case that is erased
 let ben: Staff; // BackUp counsellor, reads it with a reason
 let lead: Staff; // BackUp team lead
@@ -174,24 +170,8 @@ async function ciphertextsOfX(): Promise<Buffer[]> {
 
 beforeAll(async () => {
   // With a checkpoint sealer, as `npm start` runs it, so the access log verifies for real.
-  const first = await startTestApp();
-  await first.app.close();
-  sealer = await testSealer(first.database.sealerUrl, first.clock);
-  const base = testConfig({ databaseUrl: first.database.appUrl });
-  const app = await buildApp(
-    { ...base, audit: { ...base.audit, publicKeyFile: sealer.publicKeyFile } },
-    { clock: first.clock },
-  );
-  await app.ready();
-  t = {
-    ...first,
-    app,
-    close: async () => {
-      await sealer.close();
-      await app.close();
-      await first.database.drop();
-    },
-  };
+  t = await startSealedTestApp();
+  await t.app.ready();
   anna = await newCounsellor(t, 'backup');
   ben = await newCounsellor(t, 'backup');
   lead = await newStaff(t, 'team_lead', 'backup');
@@ -346,7 +326,7 @@ describe('an erased case', () => {
     before = await ciphertextsOfX();
     statsBefore = await statisticsTables();
     // A checkpoint signed before the erasure, over events that carry encrypted access reasons.
-    expect((await sealer.seal()).signed).toBe(true);
+    expect((await t.sealer.seal()).signed).toBe(true);
     eventsBefore = (await auditEvents(t)).filter(
       (event) => event.caseNumber === x.caseNumber,
     ).length;
@@ -610,7 +590,7 @@ describe('an erased case', () => {
       expect(Buffer.from(previous).equals(row.link), `event ${row.seq}`).toBe(true);
     }
     // The real verifier: the chain and the checkpoints signed before and after the erasure.
-    expect((await sealer.seal()).signed).toBe(true);
+    expect((await t.sealer.seal()).signed).toBe(true);
     const verified = expectStatus(await auditor.http('GET', '/api/audit/verify'), 200);
     expect(verified).toMatchObject({ ok: true });
     expect(verified.checked).toBe(rows.rows.length);

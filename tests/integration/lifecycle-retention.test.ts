@@ -7,18 +7,9 @@ import {
   expectStatus,
   lastAuditSeq,
   newCase,
-  newCounsellor,
-  newStaff,
-  startCaseWorkApp,
-  type CaseWorkApp,
+  startTeam,
   type Staff,
 } from '../support/case-work.ts';
-
-let t: CaseWorkApp;
-let anna: Staff; // BackUp
-let ben: Staff; // BackUp, not assigned to anna's cases
-let clara: Staff; // ComeBack
-let auditor: Staff;
 
 const CLI = { actor: null, clientAddress: null, requestId: 'test:retention' };
 
@@ -48,12 +39,12 @@ async function everythingButTheLog(): Promise<Record<string, string>> {
   });
 }
 
-beforeAll(async () => {
-  t = await startCaseWorkApp();
-  anna = await newCounsellor(t, 'backup');
-  ben = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
-  auditor = await newStaff(t, 'auditor');
+// ben is not assigned to anna's cases.
+const { t, anna, ben, clara, auditor } = await startTeam({
+  anna: 'backup',
+  ben: 'backup',
+  clara: 'comeback',
+  auditor: 'auditor',
 });
 afterAll(() => t.close());
 

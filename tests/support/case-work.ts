@@ -1,16 +1,9 @@
-import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import pino from 'pino';
 import { expect } from 'vitest';
-import { buildApp } from '../../server/app.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import type { Role, ServiceCode } from '../../server/generated/prisma/enums.ts';
-import { loggerOptions } from '../../server/logging.ts';
 import { asUser, newUser, signIn, type TestUser } from './accounts.ts';
-import { createTestDatabase } from './test-cluster.ts';
-import { testClock } from './test-clock.ts';
-import { testConfig } from './test-config.ts';
-import type { TestApp } from './test-app.ts';
+import { startTestApp, type TestApp } from './test-app.ts';
 
 /** Every table case work adds; each belongs to one service and has row-level security. */
 export const CASE_WORK_TABLES = [
@@ -45,44 +38,10 @@ export const SERVICE_TABLES = [
   'stats_activity_facts',
 ] as const;
 
-export interface CaseWorkApp extends TestApp {
-  /** Everything the server logged, one JSON line each (when started with `captureLog`). */
-  logLines: string[];
-}
+/** The app as case-work tests start it: {@link startTestApp}, optionally logging into memory. */
+export type CaseWorkApp = TestApp;
 
-/**
- * The whole app on a fresh database, like startTestApp, optionally logging through the
- * production logger configuration (redaction, query strings stripped) at the most verbose
- * level into memory, so tests can prove that nothing sensitive reaches the log.
- */
-export async function startCaseWorkApp(options: { captureLog?: boolean } = {}) {
-  const database = await createTestDatabase();
-  const clock = testClock();
-  const config = testConfig({ databaseUrl: database.appUrl });
-  const logLines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
-  const loggerInstance = options.captureLog
-    ? pino({ ...(loggerOptions(config) as pino.LoggerOptions), level: 'trace' }, stream)
-    : undefined;
-  const app = await buildApp(config, { clock, ...(loggerInstance ? { loggerInstance } : {}) });
-  await app.ready();
-  const t: CaseWorkApp = {
-    app,
-    database,
-    clock,
-    logLines,
-    close: async () => {
-      await app.close();
-      await database.drop();
-    },
-  };
-  return t;
-}
+export const startCaseWorkApp = (options: { captureLog?: boolean } = {}) => startTestApp(options);
 
 export type Http = ReturnType<typeof asUser>;
 
@@ -116,6 +75,32 @@ export function withReason(who: Staff, reason = 'Vertretung im Team'): Staff {
 
 export const newCounsellor = (t: Pick<TestApp, 'app' | 'clock'>, service: ServiceCode) =>
   newStaff(t, 'counsellor', service);
+
+/** Who a test signs in: a counsellor of a service, a team lead of one, an auditor or an admin. */
+export type StaffSpec = ServiceCode | `team_lead:${ServiceCode}` | 'auditor' | 'admin';
+
+/**
+ * The app on a fresh database (see startTestApp) and its staff, signed in one after the other
+ * in the roster's order; with `at`, the clock is set there first. `'backup'` is a BackUp
+ * counsellor, `'team_lead:comeback'` ComeBack's team lead.
+ */
+export async function startTeam<const R extends Record<string, StaffSpec>>(
+  roster: R,
+  options: { at?: string; captureLog?: boolean } = {},
+): Promise<{ t: TestApp } & { [K in keyof R]: Staff }> {
+  const t = await startTestApp({ captureLog: options.captureLog });
+  if (options.at) t.clock.set(new Date(options.at));
+  const staff: Record<string, Staff> = {};
+  for (const [name, spec] of Object.entries(roster)) {
+    const [role, service] = spec.includes(':')
+      ? (spec.split(':') as [Role, ServiceCode])
+      : spec === 'backup' || spec === 'comeback'
+        ? (['counsellor', spec] as const)
+        : ([spec as Role] as const);
+    staff[name] = await newStaff(t, role, service);
+  }
+  return { t, ...staff } as { t: TestApp } & { [K in keyof R]: Staff };
+}
 
 /** Expects a status, and returns the JSON body (with the response text in the message). */
 export function expectStatus(response: LightMyRequestResponse, status: number) {
