@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  auditEvents,
-  expectStatus,
-  lastAuditSeq,
-  newCase,
-  startTeam,
-  withReason,
-} from '../support/case-work.ts';
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
+import { expectStatus, newCase, startTeam, withReason } from '../support/case-work.ts';
 
 const REASON = 'Vertretung, Frau Y ruft wegen Prozess am 12.3. an';
 

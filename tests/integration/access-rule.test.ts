@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withClient } from '../../server/database/pg-client.ts';
+import { lastAuditSeq } from '../support/access-log-queries.ts';
 import {
   expectStatus,
-  lastAuditSeq,
   newCase,
   newCounsellor,
   startTeam,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withClient } from '../../server/database/pg-client.ts';
+import { auditEvents } from '../support/access-log-queries.ts';
 import {
-  auditEvents,
   countRows,
   expectStatus,
   newCase,

@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  auditEvents,
-  expectStatus,
-  lastAuditSeq,
-  newCase,
-  withReason,
-  startTeam,
-  type Staff,
-} from '../support/case-work.ts';
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
+import { expectStatus, newCase, withReason, startTeam, type Staff } from '../support/case-work.ts';
 import { fakePdf, uploadForm } from '../support/documents.ts';
 
 // david is a colleague of clara's.

@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  auditEvents,
-  countRows,
-  expectStatus,
-  newCase,
-  startTeam,
-  withReason,
-} from '../support/case-work.ts';
+import { auditEvents } from '../support/access-log-queries.ts';
+import { countRows, expectStatus, newCase, startTeam, withReason } from '../support/case-work.ts';
 
 // david, a colleague, is the second pair of eyes on clara's cases, with a reason to open them.
 const { t, clara, anna, ...colleague } = await startTeam(

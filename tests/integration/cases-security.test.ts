@@ -3,8 +3,8 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseForIndex } from '../../crypto/index.ts';
 import { withClient } from '../../server/database/pg-client.ts';
+import { auditEvents } from '../support/access-log-queries.ts';
 import {
-  auditEvents,
   CASE_WORK_TABLES,
   SERVICE_TABLES,
   expectStatus,

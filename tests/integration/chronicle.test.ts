@@ -3,11 +3,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
 import {
   approveChronicle,
-  auditEvents,
   expectStatus,
-  lastAuditSeq,
   newCase,
   startTeam,
   withReason,

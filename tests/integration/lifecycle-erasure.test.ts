@@ -3,18 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainLink, GENESIS_LINK } from '../../crypto/index.ts';
 import { chainedContent } from '../../server/audit/audit-event-record.ts';
 import { withClient } from '../../server/database/pg-client.ts';
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
 import {
-  auditEvents,
   expectStatus,
-  lastAuditSeq,
   newCase,
   newCounsellor,
   newStaff,
   type Staff,
+  tableDigests,
 } from '../support/case-work.ts';
 import { startSealedTestApp, type SealedTestApp } from '../support/test-app.ts';
 import { serviceLoginUrl } from '../../server/database/database-roles.ts';
 import { uploadForm } from '../support/documents.ts';
+import { RECORD_ROUTE_BODIES } from '../support/route-walk.ts';
 
 let t: SealedTestApp;
 let anna: Staff; // BackUp counsellor, assigned to the case that is erased
@@ -120,21 +121,13 @@ async function allText(): Promise<string> {
 
 /** Rows and digest of each statistics table (issue 7), which erasure must not touch. */
 async function statisticsTables(): Promise<Record<string, string>> {
-  return withClient(t.database.superuserUrl, async (client) => {
-    const tables = await client.query<{ table_name: string }>(
+  return withClient(t.database.superuserUrl, (client) =>
+    tableDigests(
+      client,
       `SELECT table_name FROM information_schema.tables
         WHERE table_schema = 'public' AND table_name LIKE 'stats\\_%' ORDER BY table_name`,
-    );
-    const digests: Record<string, string> = {};
-    for (const { table_name: table } of tables.rows) {
-      const result = await client.query(
-        `SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS d
-           FROM "${table}" x`,
-      );
-      digests[table] = `${result.rows[0].n}:${result.rows[0].d}`;
-    }
-    return digests;
-  });
+    ),
+  );
 }
 
 /** The ciphertexts stored for the erased case and its records, read before the erasure. */
@@ -385,41 +378,11 @@ describe('an erased case', () => {
       { bytes: Buffer.from('Nur Text.\n'), type: 'text/plain' },
     );
     const bodies: [RegExp, object][] = [
-      [/\/notes\/:noteId\/amendments$/, { body: 'y' }],
-      [/\/notes$/, { kind: 'other', body: 'y' }],
-      [/^\/api\/cases\/:id$/, { summary: 'y' }],
-      [/\/incidents\/:incidentId$/, {}],
-      [/^\/api\/incidents\/:id$/, { affectedCount: 2 }],
-      [
-        /\/accompaniments$/,
-        { kind: 'police_interview', takesPlaceOn: '2026-12-02', role: 'witness' },
-      ],
-      [/\/accompaniments\/:recordId$/, { outcome: 'y' }],
-      [/\/follow-ups$/, { dueOn: '2026-12-24', body: 'y' }],
-      [/\/follow-ups\/:recordId$/, { done: true }],
-      [/\/compensation-claims$/, { status: 'filed' }],
-      [/\/compensation-claims\/:recordId$/, { status: 'filed' }],
-      [
-        /\/referrals$/,
-        {
-          target: 'lawyer',
-          referredOn: '2026-11-02',
-          consentForm: 'verbal',
-          consentOn: '2026-11-01',
-        },
-      ],
-      [/\/exit-phases$/, { phase: 'distancing' }],
-      [/\/risk-assessments$/, { level: 'low' }],
-      [/\/decision$/, { decision: 'confirmed' }],
-      [/^\/api\/appointments\/:id$/, { status: 'cancelled' }],
-      [/\/legal-hold$/, { reason: 'y' }],
-      [/\/legal-hold\/lift$/, {}],
+      ...RECORD_ROUTE_BODIES,
       [/\/erasure$/, { ground: 'art17_request', confirmCaseNumber: x.caseNumber }],
       [/^\/api\/accounts\/:id\/confirm$/, {}],
       [/\/documents$/, upload.payload],
       [/\/chronicle$/, CHRONICLE_BODY],
-      [/\/chronicle\/:id\/approval$/, { seenUpdatedAt: '2026-12-01T10:00:00.000Z' }],
-      [/\/chronicle\/:id\/withdrawal$/, {}],
     ];
     let checked = 0;
     for (const route of routes) {

@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  auditEvents,
-  expectStatus,
-  lastAuditSeq,
-  newCase,
-  snapshot,
-  startTeam,
-} from '../support/case-work.ts';
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
+import { expectStatus, newCase, snapshot, startTeam } from '../support/case-work.ts';
 
 let backupCase: { id: string; caseNumber: string };
 let comebackCase: { id: string; caseNumber: string };

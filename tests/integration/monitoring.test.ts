@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { auditEvents, expectStatus, startTeam } from '../support/case-work.ts';
+import { auditEvents } from '../support/access-log-queries.ts';
+import { expectStatus, startTeam } from '../support/case-work.ts';
 
 const OFFENCES = ['simple_bodily_harm', 'coercion_threat', 'arson', 'grievous_bodily_harm'];
 const MOTIVES = ['racism_anti_black', 'antisemitism', 'anti_lgbtiq', 'political_opponents'];

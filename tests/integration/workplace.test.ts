@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berlinMidnight } from '../../server/services/cases/workplace.service.ts';
-import {
-  auditEvents,
-  expectStatus,
-  lastAuditSeq,
-  newCase,
-  startTeam,
-  type Staff,
-} from '../support/case-work.ts';
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
+import { expectStatus, newCase, startTeam, type Staff } from '../support/case-work.ts';
 import { asUser, signIn } from '../support/accounts.ts';
 import { HOUR } from '../support/test-clock.ts';
 

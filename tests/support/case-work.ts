@@ -1,9 +1,13 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type pg from 'pg';
 import { expect } from 'vitest';
 import { withClient } from '../../server/database/pg-client.ts';
 import type { Role, ServiceCode } from '../../server/generated/prisma/enums.ts';
 import { asUser, newUser, signIn, type TestUser } from './accounts.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
+
+// Older imports of the access-log queries from here keep working.
+export { auditEvents, lastAuditSeq } from './access-log-queries.ts';
 
 /** Every table case work adds; each belongs to one service and has row-level security. */
 export const CASE_WORK_TABLES = [
@@ -170,55 +174,32 @@ export async function countRows(t: TestApp): Promise<Record<string, number>> {
  * statistics facts) and of the data keys: equal digests, nothing was stored or changed.
  */
 export async function snapshot(t: TestApp): Promise<Record<string, string>> {
-  return withClient(t.database.superuserUrl, async (client) => {
-    const digests: Record<string, string> = {};
-    for (const table of [...SERVICE_TABLES, 'data_keys']) {
-      const result = await client.query(
-        `SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS digest
-           FROM ${table} x`,
-      );
-      digests[table] = `${result.rows[0].n}:${result.rows[0].digest}`;
-    }
-    return digests;
-  });
+  return withClient(t.database.superuserUrl, (client) =>
+    tableDigests(client, [...SERVICE_TABLES, 'data_keys']),
+  );
 }
 
-/** Access-log events of an action (newest last), as the superuser reads them. */
-export async function auditEvents(
-  t: TestApp,
-  where: { action?: string; actorId?: string; sinceSeq?: bigint } = {},
-) {
-  return withClient(t.database.superuserUrl, async (client) => {
+/**
+ * `rows:md5` of each table's rows in a stable order, or of each table `tables` lists when it
+ * is a query answering `table_name`s; read through `client` (the superuser sees every row).
+ */
+export async function tableDigests(
+  client: pg.Client,
+  tables: readonly string[] | string,
+): Promise<Record<string, string>> {
+  const names =
+    typeof tables === 'string'
+      ? (await client.query<{ table_name: string }>(tables)).rows.map((row) => row.table_name)
+      : tables;
+  const digests: Record<string, string> = {};
+  for (const table of names) {
     const result = await client.query(
-      `SELECT seq, actor_id, actor_service, action, outcome, target_type, target_id,
-              case_number, reason
-         FROM audit_events
-        WHERE ($1::text IS NULL OR action = $1)
-          AND ($2::uuid IS NULL OR actor_id = $2)
-          AND seq > $3
-        ORDER BY seq`,
-      [where.action ?? null, where.actorId ?? null, String(where.sinceSeq ?? 0n)],
+      `SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS digest
+         FROM "${table}" x`,
     );
-    return result.rows.map((row) => ({
-      seq: BigInt(row.seq),
-      actorId: row.actor_id as string | null,
-      actorService: row.actor_service as string | null,
-      action: row.action as string,
-      outcome: row.outcome as string,
-      targetType: row.target_type as string | null,
-      targetId: row.target_id as string | null,
-      caseNumber: row.case_number as string | null,
-      reason: row.reason as string | null,
-    }));
-  });
-}
-
-/** The newest access-log sequence number, to look only at what a request wrote after it. */
-export async function lastAuditSeq(t: TestApp): Promise<bigint> {
-  return withClient(t.database.superuserUrl, async (client) => {
-    const result = await client.query('SELECT coalesce(max(seq), 0) AS seq FROM audit_events');
-    return BigInt(result.rows[0].seq);
-  });
+    digests[table] = `${result.rows[0].n}:${result.rows[0].digest}`;
+  }
+  return digests;
 }
 
 export type { FastifyInstance };
