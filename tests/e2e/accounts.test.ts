@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../server/clock.ts';
 import { newUser } from '../support/accounts.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { collectPageErrors, launchBrowser } from '../support/browser.ts';
 import { startE2eServer, type E2eServer } from '../support/e2e-server.ts';
 
 // One story in order, as it happens on a fresh installation: the first admin, a counsellor
@@ -33,13 +33,7 @@ describe('accounts in the browser', () => {
   async function newPage(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    // CSP violations and script errors; refused API calls are the app's business, not errors.
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        consoleErrors.push(message.text());
-      }
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    collectPageErrors(page, consoleErrors);
     return page;
   }
 

@@ -8,7 +8,7 @@ import { systemClock } from '../../server/clock.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { asUser, newUser, signIn, type TestUser } from '../support/accounts.ts';
 import { testSealer } from '../support/audit-sealer.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { collectPageErrors, launchBrowser } from '../support/browser.ts';
 import { startE2eServer, type E2eServer } from '../support/e2e-server.ts';
 import type { TestDatabase } from '../support/test-cluster.ts';
 import { testClock } from '../support/test-clock.ts';
@@ -73,12 +73,7 @@ describe('the auditor workspace in the browser', () => {
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        consoleErrors.push(message.text());
-      }
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    collectPageErrors(page, consoleErrors);
   });
   afterAll(async () => {
     await browser?.close();

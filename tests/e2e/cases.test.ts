@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../server/clock.ts';
 import { newUser, type TestUser } from '../support/accounts.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { collectPageErrors, launchBrowser } from '../support/browser.ts';
 import { startE2eServer, type E2eServer } from '../support/e2e-server.ts';
 
 // One story (issue 5): a BackUp counsellor opens a case with an incident, writes and corrects a
@@ -40,12 +40,7 @@ describe('case work in the browser', () => {
   async function newPage(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const next = await context.newPage();
-    next.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        consoleErrors.push(message.text());
-      }
-    });
-    next.on('pageerror', (error) => consoleErrors.push(error.message));
+    collectPageErrors(next, consoleErrors);
     next.on('request', (request) => requestedUrls.push(request.url()));
     return next;
   }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChronicle } from '../../server/cli/chronicle-commands.ts';
 import { systemClock } from '../../server/clock.ts';
 import { asUser, newUser, signIn, type TestUser } from '../support/accounts.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { collectPageErrors, launchBrowser } from '../support/browser.ts';
 import { startE2eServer, type E2eServer } from '../support/e2e-server.ts';
 import { testClock } from '../support/test-clock.ts';
 
@@ -46,12 +46,7 @@ describe('the public chronicle in the browser', () => {
       acceptDownloads: true,
     });
     const page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        consoleErrors.push(message.text());
-      }
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    collectPageErrors(page, consoleErrors);
     await page.goto(`${server.baseUrl}/login`);
     await page.getByTestId('login-username').fill(user.username);
     await page.getByTestId('login-password').fill(user.password);

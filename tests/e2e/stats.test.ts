@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../server/clock.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { asUser, newUser, signIn, type TestUser } from '../support/accounts.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { collectPageErrors, launchBrowser } from '../support/browser.ts';
 import { startE2eServer, type E2eServer } from '../support/e2e-server.ts';
 import { testClock } from '../support/test-clock.ts';
 
@@ -94,12 +94,7 @@ describe('team lead statistics in the browser', () => {
       acceptDownloads: true,
     });
     page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        consoleErrors.push(message.text());
-      }
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    collectPageErrors(page, consoleErrors);
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,22 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  auditEvents,
-  expectStatus,
-  lastAuditSeq,
-  newCase,
-  newCounsellor,
-  newStaff,
-  startCaseWorkApp,
-  withReason,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
-
-let t: CaseWorkApp;
-let anna: Staff; // BackUp, the case's counsellor
-let ben: Staff; // BackUp colleague
-let clara: Staff; // ComeBack colleague
-let auditor: Staff;
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
+import { expectStatus, newCase, startTeam, withReason } from '../support/case-work.ts';
 
 const REASON = 'Vertretung, Frau Y ruft wegen Prozess am 12.3. an';
 
@@ -28,12 +12,12 @@ interface Event {
   accessReasonRecorded: boolean;
 }
 
-beforeAll(async () => {
-  t = await startCaseWorkApp();
-  anna = await newCounsellor(t, 'backup');
-  ben = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
-  auditor = await newStaff(t, 'auditor');
+// anna is the case's counsellor; ben and clara are colleagues of BackUp and ComeBack.
+const { t, anna, ben, clara, auditor } = await startTeam({
+  anna: 'backup',
+  ben: 'backup',
+  clara: 'comeback',
+  auditor: 'auditor',
 });
 afterAll(() => t.close());
 

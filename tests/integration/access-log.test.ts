@@ -4,47 +4,19 @@ import { formatVerifierKey, generateCheckpointSigner, signCheckpoint } from '../
 import { ACCESS_LOG_ORIGIN } from '../../server/audit/access-log-verifier.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { asUser, newUser, signIn } from '../support/accounts.ts';
-import { testSealer } from '../support/audit-sealer.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { startSealedTestApp, type SealedTestApp, type TestApp } from '../support/test-app.ts';
 
 const CONTEXT = { actor: null, clientAddress: '192.0.2.10', requestId: 'test' };
-
-/**
- * The app on a fresh database, with the sealer's work done in-process by a key of its own and
- * the app reading that key's public half, as `npm start` arranges it with the sealer process.
- */
-async function appWithSealer() {
-  const { buildApp } = await import('../../server/app.ts');
-  const { testConfig } = await import('../support/test-config.ts');
-  const first = await startTestApp();
-  await first.app.close();
-  const sealer = await testSealer(first.database.sealerUrl, first.clock);
-  const base = testConfig({ databaseUrl: first.database.appUrl });
-  const app = await buildApp(
-    { ...base, audit: { ...base.audit, publicKeyFile: sealer.publicKeyFile } },
-    { clock: first.clock },
-  );
-  const t: TestApp = { ...first, app };
-  return {
-    t,
-    sealer,
-    close: async () => {
-      await sealer.close();
-      await app.close();
-      await first.database.drop();
-    },
-  };
-}
 
 const asOwner = <T>(t: TestApp, work: (client: pg.Client) => Promise<T>) =>
   withClient(t.database.superuserUrl, work);
 
 describe('the access log', () => {
-  let env: Awaited<ReturnType<typeof appWithSealer>>;
+  let env: SealedTestApp;
   let t: TestApp;
   beforeAll(async () => {
-    env = await appWithSealer();
-    t = env.t;
+    env = await startSealedTestApp();
+    t = env;
     for (let i = 0; i < 30; i += 1) {
       await t.app.services.audit.record(CONTEXT, {
         action: 'keys.rotate',
@@ -233,14 +205,14 @@ describe('the access log', () => {
 
 describe('concurrent writers', () => {
   it('leave a chain that verifies: 20 clients writing for 10 seconds', async () => {
-    const env = await appWithSealer();
+    const env = await startSealedTestApp();
     try {
       const until = Date.now() + 10_000;
       let written = 0;
       await Promise.all(
         Array.from({ length: 20 }, async (_, client) => {
           while (Date.now() < until) {
-            await env.t.app.services.audit.record(
+            await env.app.services.audit.record(
               { ...CONTEXT, requestId: `client-${client}` },
               { action: 'backup.create', outcome: 'allowed' },
             );
@@ -251,7 +223,7 @@ describe('concurrent writers', () => {
       expect(written).toBeGreaterThan(200);
       const sealed = await env.sealer.seal();
       expect(sealed.size).toBe(written);
-      const report = await env.t.app.services.accessLog.verifyNow();
+      const report = await env.app.services.accessLog.verifyNow();
       expect(report).toMatchObject({ ok: true, checked: written });
     } finally {
       await env.close();
@@ -260,14 +232,14 @@ describe('concurrent writers', () => {
 });
 
 describe('the auditor workspace API', () => {
-  let env: Awaited<ReturnType<typeof appWithSealer>>;
+  let env: SealedTestApp;
   beforeAll(async () => {
-    env = await appWithSealer();
+    env = await startSealedTestApp();
   });
   afterAll(() => env.close());
 
   it('lets an auditor filter, verify and export, and logs each of those', async () => {
-    const { t } = env;
+    const t = env;
     const counsellor = await newUser(t.app, t.clock, {
       role: 'counsellor',
       service: 'backup',
@@ -308,14 +280,14 @@ describe('the auditor workspace API', () => {
   });
 
   it('gives the public key to auditors', async () => {
-    const auditorUser = await newUser(env.t.app, env.t.clock, { role: 'auditor', totp: true });
-    const auditor = asUser(env.t.app, await signIn(env.t.app, env.t.clock, auditorUser));
+    const auditorUser = await newUser(env.app, env.clock, { role: 'auditor', totp: true });
+    const auditor = asUser(env.app, await signIn(env.app, env.clock, auditorUser));
     const key = await auditor('GET', '/api/audit/public-key');
     expect(key.json().publicKey).toBe(formatVerifierKey(env.sealer.signer));
   });
 
   it('flags many cases in an hour, off-hours access, repeated denials and unassigned reads', async () => {
-    const { t } = env;
+    const t = env;
     const curious = await newUser(t.app, t.clock, {
       role: 'counsellor',
       service: 'comeback',

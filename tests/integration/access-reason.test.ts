@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withClient } from '../../server/database/pg-client.ts';
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
 import {
-  auditEvents,
   expectStatus,
-  lastAuditSeq,
   newCase,
   newCounsellor,
   newStaff,

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withClient } from '../../server/database/pg-client.ts';
+import { lastAuditSeq } from '../support/access-log-queries.ts';
 import {
   expectStatus,
-  lastAuditSeq,
   newCase,
   newCounsellor,
-  startCaseWorkApp,
+  startTeam,
   withReason,
-  type CaseWorkApp,
-  type Staff,
 } from '../support/case-work.ts';
 
 /**
@@ -17,10 +15,6 @@ import {
  * through its appointments or the team's week view, not by searching its client's real name,
  * and not by making themself its counsellor.
  */
-let t: CaseWorkApp;
-let owner: Staff;
-let colleague: Staff;
-let reasoned: Staff;
 let theirs: { id: string; caseNumber: string };
 let mine: { id: string; caseNumber: string };
 let incidentId: string;
@@ -29,12 +23,12 @@ let appointmentId: string;
 const REAL_NAME = 'Aylin Modell';
 const PLACE = 'Wohnung der Klientin, Hinterhaus';
 
+const { t, owner, colleague } = await startTeam(
+  { owner: 'backup', colleague: 'backup' },
+  { at: '2026-11-23T07:00:00Z' },
+);
+const reasoned = withReason(colleague, 'Vertretung während des Urlaubs');
 beforeAll(async () => {
-  t = await startCaseWorkApp();
-  t.clock.set(new Date('2026-11-23T07:00:00Z'));
-  owner = await newCounsellor(t, 'backup');
-  colleague = await newCounsellor(t, 'backup');
-  reasoned = withReason(colleague, 'Vertretung während des Urlaubs');
   theirs = await newCase(owner, {
     person: { name: REAL_NAME, phone: '0170 1234567', email: 'aylin@example.org' },
   });

@@ -1,19 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  auditEvents,
-  expectStatus,
-  lastAuditSeq,
-  newCase,
-  newCounsellor,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
+import { expectStatus, newCase, startTeam, type Staff } from '../support/case-work.ts';
 
-let t: CaseWorkApp;
-let anna: Staff; // BackUp
-let ben: Staff; // BackUp colleague
-let clara: Staff; // ComeBack
 const found = {} as Record<
   'moewe' | 'moewe2' | 'zeisig' | 'named' | 'theirs',
   { id: string; caseNumber: string }
@@ -24,12 +12,12 @@ const search = (who: Staff, q: string) =>
 const numbersOf = (body: { cases: { caseNumber: string }[] }) =>
   body.cases.map((c) => c.caseNumber).sort();
 
+// ben is anna's BackUp colleague.
+const { t, anna, ben, clara } = await startTeam(
+  { anna: 'backup', ben: 'backup', clara: 'comeback' },
+  { at: '2026-12-03T09:00:00Z' },
+);
 beforeAll(async () => {
-  t = await startCaseWorkApp();
-  t.clock.set(new Date('2026-12-03T09:00:00Z'));
-  anna = await newCounsellor(t, 'backup');
-  ben = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
   found.moewe = await newCase(anna, { person: { pseudonym: 'Demo Möwe 25' } });
   found.moewe2 = await newCase(ben, { person: { pseudonym: 'MOEWE am Hafen' } });
   found.zeisig = await newCase(anna, { person: { pseudonym: 'Zeisig 7' } });

@@ -1,28 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withClient } from '../../server/database/pg-client.ts';
+import { auditEvents } from '../support/access-log-queries.ts';
 import {
-  auditEvents,
   countRows,
   expectStatus,
   newCase,
   newCounsellor,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
+  startTeam,
 } from '../support/case-work.ts';
 
-let t: CaseWorkApp;
-let anna: Staff; // BackUp
-let ben: Staff; // BackUp
-let clara: Staff; // ComeBack
 let own: { id: string; caseNumber: string };
+// The clock on a Monday.
+const { t, anna, ben, clara } = await startTeam(
+  { anna: 'backup', ben: 'backup', clara: 'comeback' },
+  { at: '2026-11-23T07:00:00Z' },
+);
 beforeAll(async () => {
-  t = await startCaseWorkApp();
-  t.clock.set(new Date('2026-11-23T07:00:00Z')); // Monday
-  anna = await newCounsellor(t, 'backup');
-  ben = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
   own = await newCase(anna, { person: { pseudonym: 'Pirol' } });
 });
 afterAll(() => t.close());

@@ -1,32 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  auditEvents,
-  expectStatus,
-  lastAuditSeq,
-  newCase,
-  newCounsellor,
-  newStaff,
-  withReason,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
+import { expectStatus, newCase, withReason, startTeam, type Staff } from '../support/case-work.ts';
 import { fakePdf, uploadForm } from '../support/documents.ts';
 
-let t: CaseWorkApp;
-let anna: Staff; // BackUp
-let clara: Staff; // ComeBack
-let david: Staff; // ComeBack
-let lead: Staff; // BackUp team lead
-beforeAll(async () => {
-  t = await startCaseWorkApp();
-  lead = await newStaff(t, 'team_lead', 'backup');
-  anna = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
-  david = withReason(await newCounsellor(t, 'comeback'), 'Vier-Augen-Prüfung'); // a colleague of clara's
+// david is a colleague of clara's.
+const { t, lead, anna, clara, ...colleague } = await startTeam({
+  lead: 'team_lead:backup',
+  anna: 'backup',
+  clara: 'comeback',
+  david: 'comeback',
 });
+const david = withReason(colleague.david, 'Vier-Augen-Prüfung');
 afterAll(() => t.close());
 
 interface ExpectedEvent {

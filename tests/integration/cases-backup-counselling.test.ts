@@ -1,18 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  countRows,
-  expectStatus,
-  newCase,
-  newCounsellor,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
+import { countRows, expectStatus, newCase, startTeam, type Staff } from '../support/case-work.ts';
 
-let t: CaseWorkApp;
-let anna: Staff; // BackUp
-let clara: Staff; // ComeBack
 let own: { id: string; caseNumber: string };
 let comebackCase: { id: string; caseNumber: string };
 
@@ -30,10 +19,8 @@ const incident = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+const { t, anna, clara } = await startTeam({ anna: 'backup', clara: 'comeback' });
 beforeAll(async () => {
-  t = await startCaseWorkApp();
-  anna = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
   own = await newCase(anna);
   comebackCase = await newCase(clara);
 });

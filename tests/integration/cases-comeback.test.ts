@@ -1,29 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  auditEvents,
-  countRows,
-  expectStatus,
-  newCase,
-  newCounsellor,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
-  withReason,
-} from '../support/case-work.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { auditEvents } from '../support/access-log-queries.ts';
+import { countRows, expectStatus, newCase, startTeam, withReason } from '../support/case-work.ts';
 
-let t: CaseWorkApp;
-let clara: Staff; // ComeBack
-let david: Staff; // ComeBack
-let anna: Staff; // BackUp
-beforeAll(async () => {
-  t = await startCaseWorkApp();
-  t.clock.set(new Date('2026-11-23T09:00:00Z'));
-  clara = await newCounsellor(t, 'comeback');
-  // A colleague: the second pair of eyes on clara's cases, with a reason for opening them.
-  david = withReason(await newCounsellor(t, 'comeback'), 'Vier-Augen-Prüfung');
-  anna = await newCounsellor(t, 'backup');
-});
+// david, a colleague, is the second pair of eyes on clara's cases, with a reason to open them.
+const { t, clara, anna, ...colleague } = await startTeam(
+  { clara: 'comeback', david: 'comeback', anna: 'backup' },
+  { at: '2026-11-23T09:00:00Z' },
+);
+const david = withReason(colleague.david, 'Vier-Augen-Prüfung');
 afterAll(() => t.close());
 
 async function expectSameAsMissing(

@@ -3,16 +3,14 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseForIndex } from '../../crypto/index.ts';
 import { withClient } from '../../server/database/pg-client.ts';
+import { auditEvents } from '../support/access-log-queries.ts';
 import {
-  auditEvents,
   CASE_WORK_TABLES,
   SERVICE_TABLES,
   expectStatus,
   newCase,
-  newCounsellor,
   withReason,
-  startCaseWorkApp,
-  type CaseWorkApp,
+  startTeam,
   type Staff,
 } from '../support/case-work.ts';
 import { serviceLoginUrl, type CounsellingService } from '../../server/database/database-roles.ts';
@@ -88,19 +86,12 @@ async function everyValue(superuserUrl: string) {
   });
 }
 
-let t: CaseWorkApp;
-let anna: Staff; // BackUp
-let ben: Staff; // BackUp
-let clara: Staff; // ComeBack
-let david: Staff; // ComeBack
-
-beforeAll(async () => {
-  t = await startCaseWorkApp({ captureLog: true });
-  anna = await newCounsellor(t, 'backup');
-  ben = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
-  david = withReason(await newCounsellor(t, 'comeback'), 'Vier-Augen-Prüfung'); // a colleague of clara's
-});
+// david is a colleague of clara's.
+const { t, anna, ben, clara, ...colleague } = await startTeam(
+  { anna: 'backup', ben: 'backup', clara: 'comeback', david: 'comeback' },
+  { captureLog: true },
+);
+const david = withReason(colleague.david, 'Vier-Augen-Prüfung');
 afterAll(() => t.close());
 
 describe('plaintext never reaches the database or the log', () => {

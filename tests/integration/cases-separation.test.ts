@@ -1,26 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  expectStatus,
-  newCase,
-  newCounsellor,
-  snapshot,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
+import { expectStatus, newCase, snapshot, startTeam, type Staff } from '../support/case-work.ts';
 import { fakePdf, uploadForm } from '../support/documents.ts';
+import { RECORD_ROUTE_BODIES } from '../support/route-walk.ts';
 
-let t: CaseWorkApp;
-let anna: Staff; // BackUp
-let clara: Staff; // ComeBack
 /** Ids of records of each service, by the route parameter they fill. */
 const records: Record<'backup' | 'comeback', Record<string, string>> = { backup: {}, comeback: {} };
 
+const { t, anna, clara } = await startTeam({ anna: 'backup', clara: 'comeback' });
 beforeAll(async () => {
-  t = await startCaseWorkApp();
-  anna = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
   for (const [who, service] of [
     [anna, 'backup'],
     [clara, 'comeback'],
@@ -107,38 +95,8 @@ const CHRONICLE_BODY = {
 function bodyFor(method: string, url: string): object | undefined {
   if (method === 'GET') return undefined;
   const bodies: [RegExp, object][] = [
-    [/\/notes\/:noteId\/amendments$/, { body: 'y' }],
-    [/\/notes$/, { kind: 'other', body: 'y' }],
-    [/^\/api\/cases\/:id$/, { summary: 'y' }],
-    [/\/incidents\/:incidentId$/, {}],
-    [/^\/api\/incidents\/:id$/, { affectedCount: 2 }],
-    [
-      /\/accompaniments$/,
-      { kind: 'police_interview', takesPlaceOn: '2026-12-02', role: 'witness' },
-    ],
-    [/\/accompaniments\/:recordId$/, { outcome: 'y' }],
-    [/\/compensation-claims$/, { status: 'filed' }],
-    [/\/compensation-claims\/:recordId$/, { status: 'filed' }],
-    [
-      /\/referrals$/,
-      {
-        target: 'lawyer',
-        referredOn: '2026-11-02',
-        consentForm: 'verbal',
-        consentOn: '2026-11-01',
-      },
-    ],
-    [/\/exit-phases$/, { phase: 'distancing' }],
-    [/\/risk-assessments$/, { level: 'low' }],
-    [/\/decision$/, { decision: 'confirmed' }],
-    [/^\/api\/appointments\/:id$/, { status: 'cancelled' }],
-    [/\/legal-hold$/, { reason: 'y' }],
-    [/\/legal-hold\/lift$/, {}],
+    ...RECORD_ROUTE_BODIES,
     [/\/chronicle$/, CHRONICLE_BODY],
-    [/\/chronicle\/:id\/approval$/, { seenUpdatedAt: '2026-12-01T10:00:00.000Z' }],
-    [/\/chronicle\/:id\/withdrawal$/, {}],
-    [/\/follow-ups$/, { dueOn: '2026-12-24', body: 'y' }],
-    [/\/follow-ups\/:recordId$/, { done: true }],
     [/\/documents$/, UPLOAD],
   ];
   const found = bodies.find(([pattern]) => pattern.test(url));

@@ -1,24 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  expectStatus,
-  newCase,
-  newCounsellor,
-  snapshot,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
+import { expectStatus, newCase, snapshot, startTeam } from '../support/case-work.ts';
 
-let t: CaseWorkApp;
-let anna: Staff; // BackUp
-let clara: Staff; // ComeBack
 const ids: Record<string, string> = {};
 
+const { t, anna, clara } = await startTeam({ anna: 'backup', clara: 'comeback' });
 beforeAll(async () => {
-  t = await startCaseWorkApp();
-  anna = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
   ids.case = (await newCase(anna)).id;
   ids.cbCase = (await newCase(clara)).id;
   ids.note = expectStatus(

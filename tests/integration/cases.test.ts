@@ -4,26 +4,16 @@ import {
   countRows,
   expectStatus,
   newCase,
-  newCounsellor,
   newStaff,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
+  startTeam,
   withReason,
 } from '../support/case-work.ts';
 import { serviceLoginUrl } from '../../server/database/database-roles.ts';
 
-let t: CaseWorkApp;
-let anna: Staff; // BackUp
-let ben: Staff; // BackUp
-let clara: Staff; // ComeBack
-beforeAll(async () => {
-  t = await startCaseWorkApp();
-  t.clock.set(new Date('2026-11-23T09:00:00Z'));
-  anna = await newCounsellor(t, 'backup');
-  ben = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
-});
+const { t, anna, ben, clara } = await startTeam(
+  { anna: 'backup', ben: 'backup', clara: 'comeback' },
+  { at: '2026-11-23T09:00:00Z' },
+);
 afterAll(() => t.close());
 
 describe('POST /api/cases', () => {

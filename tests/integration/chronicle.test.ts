@@ -2,31 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
 import {
   approveChronicle,
-  auditEvents,
   expectStatus,
-  lastAuditSeq,
   newCase,
-  newCounsellor,
-  newStaff,
-  startCaseWorkApp,
+  startTeam,
   withReason,
-  type CaseWorkApp,
   type Staff,
 } from '../support/case-work.ts';
 import { buildChronicle } from '../../server/cli/chronicle-commands.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { serviceLoginUrl } from '../../server/database/database-roles.ts';
-
-let t: CaseWorkApp;
-let anna: Staff; // BackUp counsellor, the author
-let ben: Staff; // BackUp counsellor, the named colleague
-let carl: Staff; // BackUp counsellor, neither
-let lena: Staff; // BackUp team lead
-let clara: Staff; // ComeBack counsellor
-let cora: Staff; // ComeBack team lead
 
 const incidentBody = (overrides: Record<string, unknown> = {}) => ({
   occurredOn: '2026-05-14',
@@ -61,14 +49,14 @@ async function newIncident(who: Staff, overrides: Record<string, unknown> = {}) 
   ) as { id: string };
 }
 
-beforeAll(async () => {
-  t = await startCaseWorkApp();
-  anna = await newCounsellor(t, 'backup');
-  ben = await newCounsellor(t, 'backup');
-  carl = await newCounsellor(t, 'backup');
-  lena = await newStaff(t, 'team_lead', 'backup');
-  clara = await newCounsellor(t, 'comeback');
-  cora = await newStaff(t, 'team_lead', 'comeback');
+// anna writes the entries, ben is the named colleague, carl neither; lena and cora lead the teams.
+const { t, anna, ben, carl, lena, clara, cora } = await startTeam({
+  anna: 'backup',
+  ben: 'backup',
+  carl: 'backup',
+  lena: 'team_lead:backup',
+  clara: 'comeback',
+  cora: 'team_lead:comeback',
 });
 afterAll(() => t.close());
 

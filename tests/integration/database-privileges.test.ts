@@ -5,14 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRequestLogins, checkRequestRole } from '../../server/database/check-database.ts';
 import { serviceLoginUrl, type CounsellingService } from '../../server/database/database-roles.ts';
 import { withClient } from '../../server/database/pg-client.ts';
-import {
-  expectStatus,
-  newCase,
-  newCounsellor,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
+import { expectStatus, newCase, startTeam } from '../support/case-work.ts';
 
 /**
  * Every privilege of every casework role, compared with the reviewed list beside this file: a
@@ -74,16 +67,11 @@ const PRIVILEGES_SQL = `
     FROM pg_policies WHERE schemaname = 'public'
   ORDER BY 1`;
 
-let t: CaseWorkApp;
-let anna: Staff;
-let clara: Staff;
 let annaCase: { id: string; caseNumber: string };
 let claraCase: { id: string; caseNumber: string };
 
+const { t, anna, clara } = await startTeam({ anna: 'backup', clara: 'comeback' });
 beforeAll(async () => {
-  t = await startCaseWorkApp();
-  anna = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
   annaCase = await newCase(anna);
   claraCase = await newCase(clara);
   for (const [who, id] of [

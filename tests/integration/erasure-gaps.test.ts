@@ -1,18 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { withClient } from '../../server/database/pg-client.ts';
-import {
-  expectStatus,
-  newCase,
-  newCounsellor,
-  newStaff,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
-
-let t: CaseWorkApp;
-let anna: Staff; // BackUp
-let lead: Staff; // BackUp team lead
+import { expectStatus, newCase, startTeam } from '../support/case-work.ts';
 
 const CLI = { actor: null, clientAddress: null, requestId: 'test:erasure-gaps' };
 
@@ -38,11 +26,7 @@ async function keyDestroyed(ownerId: string): Promise<boolean> {
   });
 }
 
-beforeAll(async () => {
-  t = await startCaseWorkApp();
-  anna = await newCounsellor(t, 'backup');
-  lead = await newStaff(t, 'team_lead', 'backup');
-});
+const { t, anna, lead } = await startTeam({ anna: 'backup', lead: 'team_lead:backup' });
 afterAll(() => t.close());
 
 describe('erasure of a case (GDPR Art. 17)', () => {

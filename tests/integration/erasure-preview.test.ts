@@ -1,29 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  auditEvents,
-  expectStatus,
-  lastAuditSeq,
-  newCase,
-  newCounsellor,
-  newStaff,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
+import { expectStatus, newCase, startTeam, type Staff } from '../support/case-work.ts';
 
-let t: CaseWorkApp;
-let anna: Staff; // BackUp counsellor, assigned to the case
-let lead: Staff; // BackUp team lead
-let cbLead: Staff; // ComeBack team lead
-let auditor: Staff;
 let target: { id: string; caseNumber: string };
 
+// anna is assigned to the case.
+const { t, anna, lead, cbLead, auditor } = await startTeam({
+  anna: 'backup',
+  lead: 'team_lead:backup',
+  cbLead: 'team_lead:comeback',
+  auditor: 'auditor',
+});
 beforeAll(async () => {
-  t = await startCaseWorkApp();
-  anna = await newCounsellor(t, 'backup');
-  lead = await newStaff(t, 'team_lead', 'backup');
-  cbLead = await newStaff(t, 'team_lead', 'comeback');
-  auditor = await newStaff(t, 'auditor');
   target = await newCase(anna, { person: { pseudonym: 'Kiebitz', name: 'Kai Kiebitz' } });
 });
 afterAll(() => t.close());

@@ -1,24 +1,12 @@
 import { translations as passwordWarningsDe } from '@zxcvbn-ts/language-de';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  expectStatus,
-  newCase,
-  newCounsellor,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectStatus, newCase, newCounsellor, startTeam } from '../support/case-work.ts';
 import { UI_LANGUAGES, uiTextProblem } from '../support/error-catalogue.ts';
 
-let t: CaseWorkApp;
-let anna: Staff; // BackUp
-let clara: Staff; // ComeBack
-beforeAll(async () => {
-  t = await startCaseWorkApp();
-  t.clock.set(new Date('2026-11-23T09:00:00Z'));
-  anna = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
-});
+const { t, anna, clara } = await startTeam(
+  { anna: 'backup', clara: 'comeback' },
+  { at: '2026-11-23T09:00:00Z' },
+);
 afterAll(() => t.close());
 
 /** The refusal's body, after checking that the web has a sentence for it in each language. */

@@ -1,36 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withClient } from '../../server/database/pg-client.ts';
-import {
-  auditEvents,
-  expectStatus,
-  lastAuditSeq,
-  newCase,
-  newCounsellor,
-  newStaff,
-  startCaseWorkApp,
-  withReason,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
+import { expectStatus, newCase, startTeam, withReason } from '../support/case-work.ts';
 
-let t: CaseWorkApp;
-let anna: Staff; // BackUp, the case's counsellor
-let ben: Staff; // BackUp colleague
-let clara: Staff; // ComeBack
-let lead: Staff; // BackUp team lead
 let annaCase: { id: string; caseNumber: string };
 
 const SECRET = `Rückruf wegen Anzeige ${randomUUID().slice(0, 8)}`;
 const at = (caseId: string) => `/api/cases/${caseId}/follow-ups`;
 
+// anna is the case's counsellor, ben her BackUp colleague.
+const { t, anna, ben, clara, lead } = await startTeam(
+  { anna: 'backup', ben: 'backup', clara: 'comeback', lead: 'team_lead:backup' },
+  { at: '2026-12-03T09:00:00Z' },
+);
 beforeAll(async () => {
-  t = await startCaseWorkApp();
-  t.clock.set(new Date('2026-12-03T09:00:00Z'));
-  anna = await newCounsellor(t, 'backup');
-  ben = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
-  lead = await newStaff(t, 'team_lead', 'backup');
   annaCase = await newCase(anna, { openedOn: '2026-10-01' });
 });
 afterAll(() => t.close());

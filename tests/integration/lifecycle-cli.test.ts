@@ -1,21 +1,11 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  closedLongAgo,
-  expectStatus,
-  newCounsellor,
-  snapshot,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
+import { closedLongAgo, expectStatus, snapshot, startTeam } from '../support/case-work.ts';
 import { REPOSITORY_ROOT } from '../support/test-config.ts';
 
 const BIN = path.join(REPOSITORY_ROOT, 'bin', 'casework.js');
 
-let t: CaseWorkApp;
-let anna: Staff;
 let env: NodeJS.ProcessEnv;
 const cases: Record<'due' | 'held' | 'recent', { id: string; caseNumber: string }> = {} as never;
 
@@ -32,9 +22,8 @@ const casework = (args: string[]) =>
 
 const closed = (closedOn: string) => closedLongAgo(t, anna, '2020-02-01', closedOn);
 
+const { t, anna } = await startTeam({ anna: 'backup' });
 beforeAll(async () => {
-  t = await startCaseWorkApp();
-  anna = await newCounsellor(t, 'backup');
   env = {
     ...process.env,
     DATABASE_URL: t.database.appUrl,

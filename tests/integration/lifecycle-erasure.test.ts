@@ -3,24 +3,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainLink, GENESIS_LINK } from '../../crypto/index.ts';
 import { chainedContent } from '../../server/audit/audit-event-record.ts';
 import { withClient } from '../../server/database/pg-client.ts';
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
 import {
-  auditEvents,
   expectStatus,
-  lastAuditSeq,
   newCase,
   newCounsellor,
   newStaff,
   type Staff,
+  tableDigests,
 } from '../support/case-work.ts';
-import { buildApp } from '../../server/app.ts';
-import { testSealer } from '../support/audit-sealer.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { testConfig } from '../support/test-config.ts';
+import { startSealedTestApp, type SealedTestApp } from '../support/test-app.ts';
 import { serviceLoginUrl } from '../../server/database/database-roles.ts';
 import { uploadForm } from '../support/documents.ts';
+import { RECORD_ROUTE_BODIES } from '../support/route-walk.ts';
 
-let t: TestApp;
-let sealer: Awaited<ReturnType<typeof testSealer>>;
+let t: SealedTestApp;
 let anna: Staff; // BackUp counsellor, assigned to the case that is erased
 let ben: Staff; // BackUp counsellor, reads it with a reason
 let lead: Staff; // BackUp team lead
@@ -124,21 +121,13 @@ async function allText(): Promise<string> {
 
 /** Rows and digest of each statistics table (issue 7), which erasure must not touch. */
 async function statisticsTables(): Promise<Record<string, string>> {
-  return withClient(t.database.superuserUrl, async (client) => {
-    const tables = await client.query<{ table_name: string }>(
+  return withClient(t.database.superuserUrl, (client) =>
+    tableDigests(
+      client,
       `SELECT table_name FROM information_schema.tables
         WHERE table_schema = 'public' AND table_name LIKE 'stats\\_%' ORDER BY table_name`,
-    );
-    const digests: Record<string, string> = {};
-    for (const { table_name: table } of tables.rows) {
-      const result = await client.query(
-        `SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS d
-           FROM "${table}" x`,
-      );
-      digests[table] = `${result.rows[0].n}:${result.rows[0].d}`;
-    }
-    return digests;
-  });
+    ),
+  );
 }
 
 /** The ciphertexts stored for the erased case and its records, read before the erasure. */
@@ -174,24 +163,8 @@ async function ciphertextsOfX(): Promise<Buffer[]> {
 
 beforeAll(async () => {
   // With a checkpoint sealer, as `npm start` runs it, so the access log verifies for real.
-  const first = await startTestApp();
-  await first.app.close();
-  sealer = await testSealer(first.database.sealerUrl, first.clock);
-  const base = testConfig({ databaseUrl: first.database.appUrl });
-  const app = await buildApp(
-    { ...base, audit: { ...base.audit, publicKeyFile: sealer.publicKeyFile } },
-    { clock: first.clock },
-  );
-  await app.ready();
-  t = {
-    ...first,
-    app,
-    close: async () => {
-      await sealer.close();
-      await app.close();
-      await first.database.drop();
-    },
-  };
+  t = await startSealedTestApp();
+  await t.app.ready();
   anna = await newCounsellor(t, 'backup');
   ben = await newCounsellor(t, 'backup');
   lead = await newStaff(t, 'team_lead', 'backup');
@@ -346,7 +319,7 @@ describe('an erased case', () => {
     before = await ciphertextsOfX();
     statsBefore = await statisticsTables();
     // A checkpoint signed before the erasure, over events that carry encrypted access reasons.
-    expect((await sealer.seal()).signed).toBe(true);
+    expect((await t.sealer.seal()).signed).toBe(true);
     eventsBefore = (await auditEvents(t)).filter(
       (event) => event.caseNumber === x.caseNumber,
     ).length;
@@ -405,41 +378,11 @@ describe('an erased case', () => {
       { bytes: Buffer.from('Nur Text.\n'), type: 'text/plain' },
     );
     const bodies: [RegExp, object][] = [
-      [/\/notes\/:noteId\/amendments$/, { body: 'y' }],
-      [/\/notes$/, { kind: 'other', body: 'y' }],
-      [/^\/api\/cases\/:id$/, { summary: 'y' }],
-      [/\/incidents\/:incidentId$/, {}],
-      [/^\/api\/incidents\/:id$/, { affectedCount: 2 }],
-      [
-        /\/accompaniments$/,
-        { kind: 'police_interview', takesPlaceOn: '2026-12-02', role: 'witness' },
-      ],
-      [/\/accompaniments\/:recordId$/, { outcome: 'y' }],
-      [/\/follow-ups$/, { dueOn: '2026-12-24', body: 'y' }],
-      [/\/follow-ups\/:recordId$/, { done: true }],
-      [/\/compensation-claims$/, { status: 'filed' }],
-      [/\/compensation-claims\/:recordId$/, { status: 'filed' }],
-      [
-        /\/referrals$/,
-        {
-          target: 'lawyer',
-          referredOn: '2026-11-02',
-          consentForm: 'verbal',
-          consentOn: '2026-11-01',
-        },
-      ],
-      [/\/exit-phases$/, { phase: 'distancing' }],
-      [/\/risk-assessments$/, { level: 'low' }],
-      [/\/decision$/, { decision: 'confirmed' }],
-      [/^\/api\/appointments\/:id$/, { status: 'cancelled' }],
-      [/\/legal-hold$/, { reason: 'y' }],
-      [/\/legal-hold\/lift$/, {}],
+      ...RECORD_ROUTE_BODIES,
       [/\/erasure$/, { ground: 'art17_request', confirmCaseNumber: x.caseNumber }],
       [/^\/api\/accounts\/:id\/confirm$/, {}],
       [/\/documents$/, upload.payload],
       [/\/chronicle$/, CHRONICLE_BODY],
-      [/\/chronicle\/:id\/approval$/, { seenUpdatedAt: '2026-12-01T10:00:00.000Z' }],
-      [/\/chronicle\/:id\/withdrawal$/, {}],
     ];
     let checked = 0;
     for (const route of routes) {
@@ -610,7 +553,7 @@ describe('an erased case', () => {
       expect(Buffer.from(previous).equals(row.link), `event ${row.seq}`).toBe(true);
     }
     // The real verifier: the chain and the checkpoints signed before and after the erasure.
-    expect((await sealer.seal()).signed).toBe(true);
+    expect((await t.sealer.seal()).signed).toBe(true);
     const verified = expectStatus(await auditor.http('GET', '/api/audit/verify'), 200);
     expect(verified).toMatchObject({ ok: true });
     expect(verified.checked).toBe(rows.rows.length);

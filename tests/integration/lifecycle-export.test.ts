@@ -1,24 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  auditEvents,
-  expectStatus,
-  lastAuditSeq,
-  newCase,
-  newCounsellor,
-  newStaff,
-  snapshot,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
+import { expectStatus, newCase, snapshot, startTeam } from '../support/case-work.ts';
 
-let t: CaseWorkApp;
-let anna: Staff; // BackUp, assigned
-let ben: Staff; // BackUp colleague
-let clara: Staff; // ComeBack
-let lead: Staff; // BackUp team lead
-let auditor: Staff;
 let backupCase: { id: string; caseNumber: string };
 let comebackCase: { id: string; caseNumber: string };
 let incidentId: string;
@@ -32,13 +16,15 @@ const person = {
   interpreterNeeded: true,
 };
 
+// anna is assigned to the case, ben her BackUp colleague.
+const { t, anna, ben, clara, lead, auditor } = await startTeam({
+  anna: 'backup',
+  ben: 'backup',
+  clara: 'comeback',
+  lead: 'team_lead:backup',
+  auditor: 'auditor',
+});
 beforeAll(async () => {
-  t = await startCaseWorkApp();
-  anna = await newCounsellor(t, 'backup');
-  ben = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
-  lead = await newStaff(t, 'team_lead', 'backup');
-  auditor = await newStaff(t, 'auditor');
   backupCase = await newCase(anna, { person, summary: 'Angriff an der Haltestelle' });
   expectStatus(
     await anna.http('POST', `/api/cases/${backupCase.id}/notes`, {

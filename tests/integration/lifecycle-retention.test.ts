@@ -1,24 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withClient } from '../../server/database/pg-client.ts';
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
 import {
-  auditEvents,
   closedLongAgo,
   expectStatus,
-  lastAuditSeq,
   newCase,
-  newCounsellor,
-  newStaff,
-  startCaseWorkApp,
-  type CaseWorkApp,
+  startTeam,
   type Staff,
+  tableDigests,
 } from '../support/case-work.ts';
-
-let t: CaseWorkApp;
-let anna: Staff; // BackUp
-let ben: Staff; // BackUp, not assigned to anna's cases
-let clara: Staff; // ComeBack
-let auditor: Staff;
 
 const CLI = { actor: null, clientAddress: null, requestId: 'test:retention' };
 
@@ -29,31 +20,23 @@ async function closedCase(who: Staff, openedOn: string, closedOn: string | null)
 
 /** Row count and digest of every table but the access log, as the superuser. */
 async function everythingButTheLog(): Promise<Record<string, string>> {
-  return withClient(t.database.superuserUrl, async (client) => {
-    const tables = await client.query<{ table_name: string }>(
+  return withClient(t.database.superuserUrl, (client) =>
+    tableDigests(
+      client,
       `SELECT table_name FROM information_schema.tables
         WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
           AND table_name NOT IN ('audit_events', 'audit_checkpoints', 'sessions')
         ORDER BY table_name`,
-    );
-    const digests: Record<string, string> = {};
-    for (const { table_name: table } of tables.rows) {
-      const result = await client.query(
-        `SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS d
-           FROM "${table}" x`,
-      );
-      digests[table] = `${result.rows[0].n}:${result.rows[0].d}`;
-    }
-    return digests;
-  });
+    ),
+  );
 }
 
-beforeAll(async () => {
-  t = await startCaseWorkApp();
-  anna = await newCounsellor(t, 'backup');
-  ben = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
-  auditor = await newStaff(t, 'auditor');
+// ben is not assigned to anna's cases.
+const { t, anna, ben, clara, auditor } = await startTeam({
+  anna: 'backup',
+  ben: 'backup',
+  clara: 'comeback',
+  auditor: 'auditor',
 });
 afterAll(() => t.close());
 

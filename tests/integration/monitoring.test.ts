@@ -1,19 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import {
-  auditEvents,
-  expectStatus,
-  newCounsellor,
-  newStaff,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
-
-let t: CaseWorkApp;
-let anna: Staff; // BackUp counsellor
-let lena: Staff; // BackUp team lead
-let cora: Staff; // ComeBack team lead
+import { auditEvents } from '../support/access-log-queries.ts';
+import { expectStatus, startTeam } from '../support/case-work.ts';
 
 const OFFENCES = ['simple_bodily_harm', 'coercion_threat', 'arson', 'grievous_bodily_harm'];
 const MOTIVES = ['racism_anti_black', 'antisemitism', 'anti_lgbtiq', 'political_opponents'];
@@ -43,11 +31,12 @@ function incidents(): Made[] {
   return made;
 }
 
+const { t, anna, lena, cora } = await startTeam({
+  anna: 'backup',
+  lena: 'team_lead:backup',
+  cora: 'team_lead:comeback',
+});
 beforeAll(async () => {
-  t = await startCaseWorkApp();
-  anna = await newCounsellor(t, 'backup');
-  lena = await newStaff(t, 'team_lead', 'backup');
-  cora = await newStaff(t, 'team_lead', 'comeback');
   for (const made of incidents()) {
     expectStatus(
       await anna.http('POST', '/api/incidents', {

@@ -1,22 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { withClient } from '../../server/database/pg-client.ts';
-import {
-  expectStatus,
-  newCase,
-  newCounsellor,
-  newStaff,
-  startCaseWorkApp,
-  withReason,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
+import { expectStatus, newCase, startTeam, withReason } from '../support/case-work.ts';
 
 // The clock says 2026-11-23 (tests/support/test-clock.ts): every case here is created "today".
-let t: CaseWorkApp;
-let anna: Staff; // BackUp
-let ben: Staff; // BackUp colleague, not assigned to anna's cases
-let lead: Staff; // BackUp team lead
-let clara: Staff; // ComeBack
 
 const CLI = { actor: null, clientAddress: null, requestId: 'test:retention-dates' };
 
@@ -36,12 +22,12 @@ async function dueNumbers(): Promise<string[]> {
   return report.due.map((item) => item.label);
 }
 
-beforeAll(async () => {
-  t = await startCaseWorkApp();
-  anna = await newCounsellor(t, 'backup');
-  ben = await newCounsellor(t, 'backup');
-  lead = await newStaff(t, 'team_lead', 'backup');
-  clara = await newCounsellor(t, 'comeback');
+// ben is a BackUp colleague, not assigned to anna's cases.
+const { t, anna, ben, lead, clara } = await startTeam({
+  anna: 'backup',
+  ben: 'backup',
+  lead: 'team_lead:backup',
+  clara: 'comeback',
 });
 afterAll(() => t.close());
 

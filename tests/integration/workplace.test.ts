@@ -1,25 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berlinMidnight } from '../../server/services/cases/workplace.service.ts';
-import {
-  auditEvents,
-  expectStatus,
-  lastAuditSeq,
-  newCase,
-  newCounsellor,
-  newStaff,
-  startCaseWorkApp,
-  type CaseWorkApp,
-  type Staff,
-} from '../support/case-work.ts';
+import { auditEvents, lastAuditSeq } from '../support/access-log-queries.ts';
+import { expectStatus, newCase, startTeam, type Staff } from '../support/case-work.ts';
 import { asUser, signIn } from '../support/accounts.ts';
 import { HOUR } from '../support/test-clock.ts';
 
-let t: CaseWorkApp;
-let anna: Staff; // BackUp
-let ben: Staff; // BackUp colleague
-let clara: Staff; // ComeBack, proposes a risk level
-let david: Staff; // ComeBack, the second pair of eyes
-let lead: Staff;
 const cases = {} as Record<
   'quiet' | 'talked' | 'closed' | 'bens' | 'risky',
   { id: string; caseNumber: string }
@@ -34,14 +19,12 @@ const meeting = (start: string, end: string, caseId?: string) => ({
   ...(caseId ? { caseId } : {}),
 });
 
+// The clock on a Thursday. clara proposes a risk level, david is the second pair of eyes.
+const { t, anna, ben, clara, david, lead } = await startTeam(
+  { anna: 'backup', ben: 'backup', clara: 'comeback', david: 'comeback', lead: 'team_lead:backup' },
+  { at: '2026-12-03T09:00:00Z' },
+);
 beforeAll(async () => {
-  t = await startCaseWorkApp();
-  t.clock.set(new Date('2026-12-03T09:00:00Z')); // Thursday
-  anna = await newCounsellor(t, 'backup');
-  ben = await newCounsellor(t, 'backup');
-  clara = await newCounsellor(t, 'comeback');
-  david = await newCounsellor(t, 'comeback');
-  lead = await newStaff(t, 'team_lead', 'backup');
   cases.quiet = await newCase(anna, { openedOn: '2026-10-01' });
   cases.talked = await newCase(anna, { openedOn: '2026-10-02' });
   cases.closed = await newCase(anna, { openedOn: '2026-10-03' });

@@ -1,16 +1,13 @@
-import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import pino from 'pino';
+import type pg from 'pg';
 import { expect } from 'vitest';
-import { buildApp } from '../../server/app.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import type { Role, ServiceCode } from '../../server/generated/prisma/enums.ts';
-import { loggerOptions } from '../../server/logging.ts';
 import { asUser, newUser, signIn, type TestUser } from './accounts.ts';
-import { createTestDatabase } from './test-cluster.ts';
-import { testClock } from './test-clock.ts';
-import { testConfig } from './test-config.ts';
-import type { TestApp } from './test-app.ts';
+import { startTestApp, type TestApp } from './test-app.ts';
+
+// Older imports of the access-log queries from here keep working.
+export { auditEvents, lastAuditSeq } from './access-log-queries.ts';
 
 /** Every table case work adds; each belongs to one service and has row-level security. */
 export const CASE_WORK_TABLES = [
@@ -45,44 +42,10 @@ export const SERVICE_TABLES = [
   'stats_activity_facts',
 ] as const;
 
-export interface CaseWorkApp extends TestApp {
-  /** Everything the server logged, one JSON line each (when started with `captureLog`). */
-  logLines: string[];
-}
+/** The app as case-work tests start it: {@link startTestApp}, optionally logging into memory. */
+export type CaseWorkApp = TestApp;
 
-/**
- * The whole app on a fresh database, like startTestApp, optionally logging through the
- * production logger configuration (redaction, query strings stripped) at the most verbose
- * level into memory, so tests can prove that nothing sensitive reaches the log.
- */
-export async function startCaseWorkApp(options: { captureLog?: boolean } = {}) {
-  const database = await createTestDatabase();
-  const clock = testClock();
-  const config = testConfig({ databaseUrl: database.appUrl });
-  const logLines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
-  const loggerInstance = options.captureLog
-    ? pino({ ...(loggerOptions(config) as pino.LoggerOptions), level: 'trace' }, stream)
-    : undefined;
-  const app = await buildApp(config, { clock, ...(loggerInstance ? { loggerInstance } : {}) });
-  await app.ready();
-  const t: CaseWorkApp = {
-    app,
-    database,
-    clock,
-    logLines,
-    close: async () => {
-      await app.close();
-      await database.drop();
-    },
-  };
-  return t;
-}
+export const startCaseWorkApp = (options: { captureLog?: boolean } = {}) => startTestApp(options);
 
 export type Http = ReturnType<typeof asUser>;
 
@@ -116,6 +79,32 @@ export function withReason(who: Staff, reason = 'Vertretung im Team'): Staff {
 
 export const newCounsellor = (t: Pick<TestApp, 'app' | 'clock'>, service: ServiceCode) =>
   newStaff(t, 'counsellor', service);
+
+/** Who a test signs in: a counsellor of a service, a team lead of one, an auditor or an admin. */
+export type StaffSpec = ServiceCode | `team_lead:${ServiceCode}` | 'auditor' | 'admin';
+
+/**
+ * The app on a fresh database (see startTestApp) and its staff, signed in one after the other
+ * in the roster's order; with `at`, the clock is set there first. `'backup'` is a BackUp
+ * counsellor, `'team_lead:comeback'` ComeBack's team lead.
+ */
+export async function startTeam<const R extends Record<string, StaffSpec>>(
+  roster: R,
+  options: { at?: string; captureLog?: boolean } = {},
+): Promise<{ t: TestApp } & { [K in keyof R]: Staff }> {
+  const t = await startTestApp({ captureLog: options.captureLog });
+  if (options.at) t.clock.set(new Date(options.at));
+  const staff: Record<string, Staff> = {};
+  for (const [name, spec] of Object.entries(roster)) {
+    const [role, service] = spec.includes(':')
+      ? (spec.split(':') as [Role, ServiceCode])
+      : spec === 'backup' || spec === 'comeback'
+        ? (['counsellor', spec] as const)
+        : ([spec as Role] as const);
+    staff[name] = await newStaff(t, role, service);
+  }
+  return { t, ...staff } as { t: TestApp } & { [K in keyof R]: Staff };
+}
 
 /** Expects a status, and returns the JSON body (with the response text in the message). */
 export function expectStatus(response: LightMyRequestResponse, status: number) {
@@ -185,55 +174,32 @@ export async function countRows(t: TestApp): Promise<Record<string, number>> {
  * statistics facts) and of the data keys: equal digests, nothing was stored or changed.
  */
 export async function snapshot(t: TestApp): Promise<Record<string, string>> {
-  return withClient(t.database.superuserUrl, async (client) => {
-    const digests: Record<string, string> = {};
-    for (const table of [...SERVICE_TABLES, 'data_keys']) {
-      const result = await client.query(
-        `SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS digest
-           FROM ${table} x`,
-      );
-      digests[table] = `${result.rows[0].n}:${result.rows[0].digest}`;
-    }
-    return digests;
-  });
+  return withClient(t.database.superuserUrl, (client) =>
+    tableDigests(client, [...SERVICE_TABLES, 'data_keys']),
+  );
 }
 
-/** Access-log events of an action (newest last), as the superuser reads them. */
-export async function auditEvents(
-  t: TestApp,
-  where: { action?: string; actorId?: string; sinceSeq?: bigint } = {},
-) {
-  return withClient(t.database.superuserUrl, async (client) => {
+/**
+ * `rows:md5` of each table's rows in a stable order, or of each table `tables` lists when it
+ * is a query answering `table_name`s; read through `client` (the superuser sees every row).
+ */
+export async function tableDigests(
+  client: pg.Client,
+  tables: readonly string[] | string,
+): Promise<Record<string, string>> {
+  const names =
+    typeof tables === 'string'
+      ? (await client.query<{ table_name: string }>(tables)).rows.map((row) => row.table_name)
+      : tables;
+  const digests: Record<string, string> = {};
+  for (const table of names) {
     const result = await client.query(
-      `SELECT seq, actor_id, actor_service, action, outcome, target_type, target_id,
-              case_number, reason
-         FROM audit_events
-        WHERE ($1::text IS NULL OR action = $1)
-          AND ($2::uuid IS NULL OR actor_id = $2)
-          AND seq > $3
-        ORDER BY seq`,
-      [where.action ?? null, where.actorId ?? null, String(where.sinceSeq ?? 0n)],
+      `SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS digest
+         FROM "${table}" x`,
     );
-    return result.rows.map((row) => ({
-      seq: BigInt(row.seq),
-      actorId: row.actor_id as string | null,
-      actorService: row.actor_service as string | null,
-      action: row.action as string,
-      outcome: row.outcome as string,
-      targetType: row.target_type as string | null,
-      targetId: row.target_id as string | null,
-      caseNumber: row.case_number as string | null,
-      reason: row.reason as string | null,
-    }));
-  });
-}
-
-/** The newest access-log sequence number, to look only at what a request wrote after it. */
-export async function lastAuditSeq(t: TestApp): Promise<bigint> {
-  return withClient(t.database.superuserUrl, async (client) => {
-    const result = await client.query('SELECT coalesce(max(seq), 0) AS seq FROM audit_events');
-    return BigInt(result.rows[0].seq);
-  });
+    digests[table] = `${result.rows[0].n}:${result.rows[0].digest}`;
+  }
+  return digests;
 }
 
 export type { FastifyInstance };
