@@ -69,7 +69,7 @@ export function restoredChecks(
         }
         const report = await verifyAccessLog(
           {
-            readRange: createAuditRepository(db, systemClock).range,
+            batches: createAuditRepository(db, systemClock).stream(),
             checkpoints: await createCheckpointRepository(db).all(),
           },
           verifier,
