@@ -38,7 +38,7 @@ export function createDatabase(options: { url: string; poolMax: number }): Datab
         return client;
       },
       async close() {
-        await Promise.all([...opened.values()].map((client) => client.$disconnect()));
+        await Promise.all([...opened.values()].map(disconnect));
         opened.clear();
       },
     });
@@ -63,9 +63,16 @@ export function serviceClient(db: Database, service: CounsellingService): Databa
   return servicePools.get(db)?.open(service);
 }
 
+/** Prisma ends the pool only if it ever connected; one read only through SQL is ended here. */
+async function disconnect(db: Database): Promise<void> {
+  await db.$disconnect();
+  const pool = sqlPools.get(db);
+  if (pool && !pool.ended) await pool.end();
+}
+
 /** Closes the client and the service pools opened beside it. */
 export async function closeDatabase(db: Database): Promise<void> {
-  await Promise.all([db.$disconnect(), servicePools.get(db)?.close()]);
+  await Promise.all([disconnect(db), servicePools.get(db)?.close()]);
 }
 
 function prismaClient(url: string, poolMax: number): Database {
