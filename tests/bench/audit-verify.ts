@@ -108,12 +108,21 @@ export async function measureVerification(
     signer,
   );
   const pagedSeconds = (performance.now() - pagedStarted) / 1000;
+  // The first read after the bulk fill also sets every row's hint bits; read once more, after
+  // the paged pass, the stream is compared on a warm table too.
+  const warmStarted = performance.now();
+  const warm = await verifyAccessLog(
+    { batches: audits.stream(), checkpoints: await checkpoints.all() },
+    signer,
+  );
+  const warmSeconds = (performance.now() - warmStarted) / 1000;
   await closeDatabase(db);
-  for (const result of [report, paged]) {
+  for (const result of [report, paged, warm]) {
     if (!result.ok) throw new Error(`the benchmark's own log did not verify: ${result.reason}`);
   }
   console.log(`verify_seconds_paged_prisma_${count}=${pagedSeconds.toFixed(2)}`);
-  console.log(`verify_streamed_vs_paged=${(verifySeconds / pagedSeconds).toFixed(2)}`);
+  console.log(`verify_seconds_streamed_again_${count}=${warmSeconds.toFixed(2)}`);
+  console.log(`verify_streamed_again_vs_paged=${(warmSeconds / pagedSeconds).toFixed(2)}`);
   return { count, fillSeconds, verifySeconds, pagedSeconds, publicKey: formatVerifierKey(signer) };
 }
 
