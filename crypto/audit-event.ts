@@ -30,6 +30,26 @@ function upperBound(event: AuditEvent, keys: readonly string[], prefixLength: nu
   return size;
 }
 
+// Events of one kind share their keys in one order: the checked, sorted list of the last shape
+// seen is reused while the next event's keys match it one by one.
+let lastShape: readonly string[] = [];
+let lastSorted: readonly string[] = [];
+
+/** The event's keys in ascending order, each checked to be an ASCII identifier. */
+function sortedKeys(event: AuditEvent): readonly string[] {
+  const shape = Object.keys(event);
+  if (shape.length === lastShape.length && shape.every((key, i) => key === lastShape[i])) {
+    return lastSorted;
+  }
+  for (const key of shape) {
+    if (!KEY.test(key)) throw new TypeError('audit event keys are ASCII identifiers');
+  }
+  const sorted = [...shape].sort();
+  lastShape = shape;
+  lastSorted = sorted;
+  return sorted;
+}
+
 /**
  * `prefix || encoding` as a view into a shared buffer that the next call overwrites; the leaf
  * hash uses it with its domain string as prefix to hash without copying.
@@ -38,7 +58,7 @@ export function encodeAuditEventView(event: AuditEvent, prefix: Uint8Array): Uin
   if (event === null || typeof event !== 'object' || Array.isArray(event)) {
     throw new TypeError('an audit event is a flat record');
   }
-  const keys = Object.keys(event).sort();
+  const keys = sortedKeys(event);
   const needed = upperBound(event, keys, prefix.length);
   if (needed > scratch.length) {
     scratch = new Uint8Array(Math.max(needed, scratch.length * 2));
@@ -48,7 +68,6 @@ export function encodeAuditEventView(event: AuditEvent, prefix: Uint8Array): Uin
   writeU32(scratch, prefix.length, keys.length);
   let offset = prefix.length + 4;
   for (const key of keys) {
-    if (!KEY.test(key)) throw new TypeError('audit event keys are ASCII identifiers');
     writeU32(scratch, offset, key.length);
     offset += 4 + writeUtf8(scratch, offset + 4, key);
     const value = event[key];
@@ -63,9 +82,10 @@ export function encodeAuditEventView(event: AuditEvent, prefix: Uint8Array): Uin
       scratchView.setFloat64(offset, value === 0 ? 0 : value);
       offset += 8;
     } else if (typeof value === 'string') {
-      assertWellFormed(value, `audit value ${key}`);
       scratch[offset++] = TYPE_STRING;
       const length = writeUtf8(scratch, offset + 4, value);
+      // Only a string with a non-ASCII unit can hold a lone surrogate (its UTF-8 is longer).
+      if (length !== value.length) assertWellFormed(value, `audit value ${key}`);
       writeU32(scratch, offset, length);
       offset += 4 + length;
     } else {

@@ -411,7 +411,7 @@ export function createRestoredChecks(
         }
         const report = await verifyAccessLog(
           {
-            readRange: repositories.audits.range,
+            batches: repositories.audits.stream(),
             checkpoints: await repositories.checkpoints.all(),
           },
           verifier,

@@ -10,7 +10,6 @@ import type { StoredCheckpoint } from '../repositories/checkpoint.repository.ts'
 import { chainedContent, type AuditRow } from './audit-event-record.ts';
 
 export const ACCESS_LOG_ORIGIN = 'casework/access-log';
-const BATCH = 10_000;
 
 export type VerificationReport =
   | { ok: true; checked: number; lastCheckpoint: { size: number; at: string } | null }
@@ -43,12 +42,14 @@ export function verifiedHeads(
 }
 
 /**
- * Recomputes the whole chain in batches and compares it with the signed checkpoint heads;
- * reports the first event that is not proven good. Needs only the public key.
+ * Recomputes the whole chain from a stream of batches in chain order and compares it with the
+ * signed checkpoint heads; reports the first event that is not proven good. Needs only the
+ * public key. The next batch is requested before this one is hashed, so reading and hashing
+ * overlap.
  */
 export async function verifyAccessLog(
   source: {
-    readRange: (afterSeq: bigint, limit: number) => Promise<AuditRow[]>;
+    batches: AsyncIterable<readonly AuditRow[]>;
     checkpoints: StoredCheckpoint[];
   },
   verifier: CheckpointVerifier,
@@ -64,48 +65,63 @@ export async function verifyAccessLog(
       lastCheckpoint,
     };
   }
+  const batches = source.batches[Symbol.asyncIterator]();
+  let pending: Promise<IteratorResult<readonly AuditRow[]>> = batches.next();
   let start: ChainHead | undefined;
   let checked = 0;
-  for (;;) {
-    const rows = await source.readRange(BigInt(checked), BATCH);
-    const expectedSeq = BigInt(checked + 1);
-    const gap = rows.findIndex((row, index) => row.seq !== expectedSeq + BigInt(index));
-    const entries = (gap === -1 ? rows : rows.slice(0, gap)).map((row) => ({
-      event: chainedContent(row),
-      link: row.link,
-    }));
-    const isLastBatch = rows.length < BATCH || gap !== -1;
-    const result = verifyChain(entries, {
-      start,
-      // Heads beyond this batch are checked by later batches; at the end, all must be reached.
-      checkpoints: heads.filter((head) => head.size <= checked + entries.length || isLastBatch),
-    });
-    if (!result.ok) {
-      const bad = rows[result.firstBadIndex - checked];
-      return {
-        ok: false,
-        checked: result.firstBadIndex,
-        reason: result.reason,
-        firstBadEventId: bad?.id,
-        firstBadSeq: bad ? Number(bad.seq) : result.firstBadIndex + 1,
-        lastCheckpoint,
-      };
+  try {
+    for (;;) {
+      const next = await pending;
+      if (!next.done) pending = batches.next();
+      const rows = next.done ? [] : next.value;
+      const expectedSeq = BigInt(checked + 1);
+      const gap = rows.findIndex((row, index) => row.seq !== expectedSeq + BigInt(index));
+      const entries = (gap === -1 ? rows : rows.slice(0, gap)).map((row) => ({
+        event: chainedContent(row),
+        link: row.link,
+      }));
+      const isLast = next.done === true || gap !== -1;
+      const result = verifyChain(entries, {
+        start,
+        // Heads beyond this batch are checked by later batches; at the end, all must be reached.
+        checkpoints: heads.filter((head) => head.size <= checked + entries.length || isLast),
+      });
+      if (!result.ok) {
+        const bad = rows[result.firstBadIndex - checked];
+        return {
+          ok: false,
+          checked: result.firstBadIndex,
+          reason: result.reason,
+          firstBadEventId: bad?.id,
+          firstBadSeq: bad ? Number(bad.seq) : result.firstBadIndex + 1,
+          lastCheckpoint,
+        };
+      }
+      if (gap !== -1) {
+        const bad = rows[gap]!;
+        return {
+          ok: false,
+          checked: result.size,
+          reason: 'sequence_gap',
+          firstBadEventId: bad.id,
+          firstBadSeq: Number(bad.seq),
+          lastCheckpoint,
+        };
+      }
+      checked = result.size;
+      start = { size: result.size, head: result.head };
+      if (isLast) return { ok: true, checked, lastCheckpoint };
     }
-    if (gap !== -1) {
-      const bad = rows[gap]!;
-      return {
-        ok: false,
-        checked: result.size,
-        reason: 'sequence_gap',
-        firstBadEventId: bad.id,
-        firstBadSeq: Number(bad.seq),
-        lastCheckpoint,
-      };
-    }
-    checked = result.size;
-    start = { size: result.size, head: result.head };
-    if (isLastBatch) return { ok: true, checked, lastCheckpoint };
+  } finally {
+    // Stopped early: let a batch still in flight settle, then close the stream (its cursor).
+    await pending.catch(() => undefined);
+    await batches.return?.();
   }
+}
+
+/** One batch for a log already in memory (an export file). */
+export async function* inMemory(rows: readonly AuditRow[]): AsyncGenerator<readonly AuditRow[]> {
+  yield rows;
 }
 
 export type { AuditRepository };

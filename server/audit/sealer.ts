@@ -24,12 +24,13 @@ export async function sealCheckpoint(deps: {
   const report = await verifyAccessLog(
     {
       checkpoints: stored,
-      readRange: async (afterSeq, limit) => {
-        const rows = await deps.audits.range(afterSeq, limit);
-        const lastRow = rows.at(-1);
-        if (lastRow) head = { size: Number(lastRow.seq), head: lastRow.link };
-        return rows;
-      },
+      batches: (async function* () {
+        for await (const rows of deps.audits.stream()) {
+          const lastRow = rows.at(-1);
+          if (lastRow) head = { size: Number(lastRow.seq), head: lastRow.link };
+          yield rows;
+        }
+      })(),
     },
     deps.signer,
   );

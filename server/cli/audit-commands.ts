@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { initCrypto, parseVerifierKey, verifyCheckpoint } from '../../crypto/index.ts';
 import {
   ACCESS_LOG_ORIGIN,
+  inMemory,
   verifyAccessLog,
   type VerificationReport,
 } from '../audit/access-log-verifier.ts';
@@ -41,13 +42,7 @@ async function verifyFile(
     checkpoints.push({ size: kept.size, note, createdAt: new Date(0) });
     checkpoints.sort((a, b) => a.size - b.size);
   }
-  return verifyAccessLog(
-    {
-      checkpoints,
-      readRange: async (after, limit) => rows.filter((row) => row.seq > after).slice(0, limit),
-    },
-    verifier,
-  );
+  return verifyAccessLog({ checkpoints, batches: inMemory(rows) }, verifier);
 }
 
 export function auditCommands(): Command {

@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { OWNER_ROLE, serviceLoginUrl, type CounsellingService } from './database-roles.ts';
 
@@ -37,7 +38,7 @@ export function createDatabase(options: { url: string; poolMax: number }): Datab
         return client;
       },
       async close() {
-        await Promise.all([...opened.values()].map((client) => client.$disconnect()));
+        await Promise.all([...opened.values()].map(disconnect));
         opened.clear();
       },
     });
@@ -45,18 +46,37 @@ export function createDatabase(options: { url: string; poolMax: number }): Datab
   return db;
 }
 
+/**
+ * The pg pool under a client (the same connections and settings Prisma uses), for the few
+ * repository paths where the Prisma client itself is the cost. Only repositories may call it.
+ */
+export function sqlPool(db: Database): pg.Pool {
+  const pool = sqlPools.get(db);
+  if (!pool) throw new Error('this database client has no pg pool of its own');
+  return pool;
+}
+
+const sqlPools = new WeakMap<Database, pg.Pool>();
+
 /** The client whose login sees `service`'s rows; undefined for an owner client. */
 export function serviceClient(db: Database, service: CounsellingService): Database | undefined {
   return servicePools.get(db)?.open(service);
 }
 
+/** Prisma ends the pool only if it ever connected; one read only through SQL is ended here. */
+async function disconnect(db: Database): Promise<void> {
+  await db.$disconnect();
+  const pool = sqlPools.get(db);
+  if (pool && !pool.ended) await pool.end();
+}
+
 /** Closes the client and the service pools opened beside it. */
 export async function closeDatabase(db: Database): Promise<void> {
-  await Promise.all([db.$disconnect(), servicePools.get(db)?.close()]);
+  await Promise.all([disconnect(db), servicePools.get(db)?.close()]);
 }
 
 function prismaClient(url: string, poolMax: number): Database {
-  const adapter = new PrismaPg({
+  const pool = new pg.Pool({
     connectionString: url,
     max: poolMax,
     connectionTimeoutMillis: 5_000,
@@ -70,5 +90,12 @@ function prismaClient(url: string, poolMax: number): Database {
     // TimeZone is Europe/Berlin would shift every time by an hour or two: sessions talk UTC.
     options: '-c TimeZone=UTC',
   });
-  return new PrismaClient({ adapter });
+  // A broken idle connection is dropped by the pool and the next query opens a new one; without
+  // a listener the event would end the process before Prisma attaches its own.
+  pool.on('error', () => {});
+  const client = new PrismaClient({
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
+  });
+  sqlPools.set(client, pool);
+  return client;
 }

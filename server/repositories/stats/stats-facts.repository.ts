@@ -1,7 +1,6 @@
 import { statisticsFactKey } from '../../../crypto/statistics-key.ts';
 import type { DbClient } from '../../database/db-client.ts';
 import type { Database } from '../../database/prisma-client.ts';
-import { Prisma } from '../../generated/prisma/client.ts';
 import type {
   ExitPhase,
   IncidentMotive,
@@ -293,12 +292,6 @@ export function createStatsFactsRepository(keyring: Keyring) {
     }
   }
 
-  async function countRows(client: DbClient, query: Prisma.Sql): Promise<MonthCount[]> {
-    const rows =
-      await client.$queryRaw<{ month: number; key: string; value: bigint | number }[]>(query);
-    return rows.map((row) => ({ month: row.month, key: row.key, value: Number(row.value) }));
-  }
-
   return {
     async record(service: ServiceCode, subject: FactSubject, id: string, client: DbClient) {
       const source = await readSource(service, subject, id, client);
@@ -374,92 +367,130 @@ export function createStatsFactsRepository(keyring: Keyring) {
     },
 
     /**
-     * Incidents and people affected per month for every breakdown: one scan for the single-
-     * valued dimensions (grouping sets), one for the motives (several per incident).
+     * Every count a dashboard view shows, in one statement: incidents and people affected per
+     * month for every breakdown (grouping sets; motives apart, several per incident), cases
+     * opened, closed and ended (one scan, grouping sets), and events and participants per
+     * activity and kind. Incidents only where the service records them.
      */
-    async incidentBreakdowns(service: ServiceCode, client: DbClient) {
-      const dimensions = ['offence_type', 'district', 'reported_to_police', 'source'] as const;
-      type Row = Record<(typeof dimensions)[number], string | null> & {
-        month: number;
-        incidents: number;
-        affected: number;
-      };
-      const rows = await client.$queryRaw<Row[]>`
-        SELECT month, offence_type::text, district::text, reported_to_police::text, source::text,
-               count(*)::int AS incidents, sum(affected_count)::int AS affected
-          FROM stats_incident_facts WHERE service = ${service}::service_code
+    async viewCounts(
+      service: ServiceCode,
+      options: { incidents: boolean },
+      client: DbClient,
+    ): Promise<FactCounts> {
+      const rows = await client.$queryRaw<ViewRow[]>`
+        SELECT 'incident' AS part,
+               CASE WHEN GROUPING(offence_type) = 0 THEN 'offence_type'
+                    WHEN GROUPING(district) = 0 THEN 'district'
+                    WHEN GROUPING(reported_to_police) = 0 THEN 'reported_to_police'
+                    WHEN GROUPING(source) = 0 THEN 'source' ELSE 'all' END AS dimension,
+               month, coalesce(offence_type::text, district::text, reported_to_police::text,
+                               source::text) AS key,
+               count(*)::int AS a, sum(affected_count)::int AS b
+          FROM stats_incident_facts
+         WHERE service = ${service}::service_code AND ${options.incidents}::boolean
          GROUP BY GROUPING SETS ((month, offence_type), (month, district),
-                                 (month, reported_to_police), (month, source), (month))`;
-      const motives = await client.$queryRaw<
-        { month: number; key: string; incidents: number; affected: number }[]
-      >`
-        SELECT month, motive::text AS key, count(*)::int AS incidents,
-               sum(affected_count)::int AS affected
+                                 (month, reported_to_police), (month, source), (month))
+        UNION ALL
+        SELECT 'incident', 'motive', month, motive::text, count(*)::int,
+               sum(affected_count)::int
           FROM stats_incident_facts, unnest(motives) AS motive
-         WHERE service = ${service}::service_code
-         GROUP BY 1, 2`;
-      const result = {} as Record<
-        IncidentDimension | 'motive' | 'all',
-        { incidents: MonthCount[]; affected: MonthCount[] }
-      >;
-      for (const name of [...dimensions, 'motive', 'all'] as const) {
-        result[name] = { incidents: [], affected: [] };
-      }
-      for (const row of rows) {
-        const dimension = dimensions.find((name) => row[name] !== null) ?? 'all';
-        const key = dimension === 'all' ? 'all' : row[dimension]!;
-        result[dimension].incidents.push({ month: row.month, key, value: row.incidents });
-        result[dimension].affected.push({ month: row.month, key, value: row.affected });
-      }
-      for (const row of motives) {
-        result.motive.incidents.push({ month: row.month, key: row.key, value: row.incidents });
-        result.motive.affected.push({ month: row.month, key: row.key, value: row.affected });
-      }
-      return result;
-    },
-
-    /** Cases opened, closed and (ComeBack) ended, per month. */
-    async caseCounts(service: ServiceCode, client: DbClient) {
-      const scoped = Prisma.sql`FROM stats_case_facts WHERE service = ${service}::service_code`;
-      const [opened, closed, endings, durations] = await Promise.all([
-        countRows(
-          client,
-          Prisma.sql`SELECT opened_month AS month, 'opened' AS key, count(*)::int AS value ${scoped} GROUP BY 1`,
-        ),
-        countRows(
-          client,
-          Prisma.sql`SELECT closed_month AS month, 'closed' AS key, count(*)::int AS value ${scoped}
-            AND closed_month IS NOT NULL GROUP BY 1`,
-        ),
-        countRows(
-          client,
-          Prisma.sql`SELECT ended_month AS month, ending::text AS key, count(*)::int AS value ${scoped}
-            AND ended_month IS NOT NULL GROUP BY 1, 2`,
-        ),
-        countRows(
-          client,
-          Prisma.sql`SELECT ended_month AS month, duration_range AS key, count(*)::int AS value ${scoped}
-            AND ended_month IS NOT NULL GROUP BY 1, 2`,
-        ),
-      ]);
-      return { openedClosed: [...opened, ...closed], endings, durations };
-    },
-
-    /** Events and their participants per activity, month and kind, in one scan. */
-    async activityBreakdowns(service: ServiceCode, client: DbClient) {
-      const rows = await client.$queryRaw<
-        { month: number; activity: Activity; key: string; events: number; participants: number }[]
-      >`
-        SELECT month, activity, kind AS key, count(*)::int AS events,
-               coalesce(sum(participants), 0)::int AS participants
+         WHERE service = ${service}::service_code AND ${options.incidents}::boolean
+         GROUP BY month, motive
+        UNION ALL
+        SELECT 'case',
+               CASE WHEN GROUPING(opened_month) = 0 THEN 'opened'
+                    WHEN GROUPING(closed_month) = 0 THEN 'closed'
+                    WHEN GROUPING(ending) = 0 THEN 'ending' ELSE 'duration' END,
+               coalesce(opened_month, closed_month, ended_month),
+               CASE WHEN GROUPING(opened_month) = 0 THEN 'opened'
+                    WHEN GROUPING(closed_month) = 0 THEN 'closed'
+                    WHEN GROUPING(ending) = 0 THEN ending::text ELSE duration_range END,
+               count(*)::int, 0
+          FROM stats_case_facts WHERE service = ${service}::service_code
+         GROUP BY GROUPING SETS ((opened_month), (closed_month), (ended_month, ending),
+                                 (ended_month, duration_range))
+        -- Closed and ended counts are of the cases that were closed or ended.
+        HAVING GROUPING(opened_month) = 0
+            OR (GROUPING(closed_month) = 0 AND closed_month IS NOT NULL)
+            OR (GROUPING(ended_month) = 0 AND ended_month IS NOT NULL)
+        UNION ALL
+        SELECT 'activity', activity, month, kind, count(*)::int,
+               coalesce(sum(participants), 0)::int
           FROM stats_activity_facts WHERE service = ${service}::service_code
-         GROUP BY 1, 2, 3`;
-      return (activity: Activity, measure: 'events' | 'participants'): MonthCount[] =>
-        rows
-          .filter((row) => row.activity === activity)
+         GROUP BY month, activity, kind`;
+      const incidents = {} as IncidentBreakdowns;
+      for (const name of [...INCIDENT_DIMENSIONS, 'motive', 'all'] as const) {
+        incidents[name] = { incidents: [], affected: [] };
+      }
+      const cases: CaseCounts = { openedClosed: [], endings: [], durations: [] };
+      const activities: ActivityRow[] = [];
+      for (const { part, dimension, month, key, a, b } of rows) {
+        if (part === 'incident') {
+          const name = dimension as keyof IncidentBreakdowns;
+          const rowKey = name === 'all' ? 'all' : key!;
+          incidents[name].incidents.push({ month, key: rowKey, value: a });
+          incidents[name].affected.push({ month, key: rowKey, value: b });
+        } else if (part === 'case') {
+          const into =
+            dimension === 'ending'
+              ? cases.endings
+              : dimension === 'duration'
+                ? cases.durations
+                : cases.openedClosed;
+          into.push({ month, key: key!, value: a });
+        } else {
+          activities.push({
+            month,
+            activity: dimension as Activity,
+            key: key!,
+            events: a,
+            participants: b,
+          });
+        }
+      }
+      const activity = (kind: Activity, measure: 'events' | 'participants'): MonthCount[] =>
+        activities
+          .filter((row) => row.activity === kind)
           .map((row) => ({ month: row.month, key: row.key, value: row[measure] }));
+      return {
+        incidentBreakdowns: async () => incidents,
+        caseCounts: async () => cases,
+        activityBreakdowns: async () => activity,
+      };
     },
   };
+}
+
+const INCIDENT_DIMENSIONS = ['offence_type', 'district', 'reported_to_police', 'source'] as const;
+
+type IncidentBreakdowns = Record<
+  IncidentDimension | 'motive' | 'all',
+  { incidents: MonthCount[]; affected: MonthCount[] }
+>;
+type CaseCounts = { openedClosed: MonthCount[]; endings: MonthCount[]; durations: MonthCount[] };
+type ActivityRow = {
+  month: number;
+  activity: Activity;
+  key: string;
+  events: number;
+  participants: number;
+};
+type ViewRow = {
+  part: 'incident' | 'case' | 'activity';
+  dimension: string;
+  month: number;
+  key: string | null;
+  a: number;
+  b: number;
+};
+
+/** The counts of one view, read once; the table builders take them from here. */
+export interface FactCounts {
+  incidentBreakdowns(): Promise<IncidentBreakdowns>;
+  caseCounts(): Promise<CaseCounts>;
+  activityBreakdowns(): Promise<
+    (activity: Activity, measure: 'events' | 'participants') => MonthCount[]
+  >;
 }
 
 export type StatsFactsRepository = ReturnType<typeof createStatsFactsRepository>;

@@ -90,7 +90,7 @@ export function createAccessLogService(deps: {
       );
     }
     return verifyAccessLog(
-      { readRange: audits.range, checkpoints: await checkpoints.all() },
+      { batches: audits.stream(), checkpoints: await checkpoints.all() },
       verifier,
     );
   }

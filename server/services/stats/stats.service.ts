@@ -1,6 +1,5 @@
 import type { Clock } from '../../clock.ts';
 import { tableCsv, type CsvLanguage } from './stats-csv.ts';
-import type { DbClient } from '../../database/db-client.ts';
 import { AppError } from '../../errors/app-error.ts';
 import {
   AccompanimentKind,
@@ -20,6 +19,7 @@ import {
   DURATION_RANGES,
   type FactSubject,
   type MonthCount,
+  type FactCounts,
   type StatsFactsRepository,
   type WorkloadRepository,
 } from '../../repositories/stats/stats-facts.repository.ts';
@@ -68,17 +68,13 @@ function family(tables: Table[], totals?: MonthCount[]): FamilySpec {
   };
 }
 
-async function backupFamilies(
-  facts: StatsFactsRepository,
-  client: DbClient,
-): Promise<FamilySpec[]> {
-  const service: ServiceCode = 'backup';
-  const breakdowns = await facts.incidentBreakdowns(service, client);
+async function backupFamilies(facts: FactCounts): Promise<FamilySpec[]> {
+  const breakdowns = await facts.incidentBreakdowns();
   type Dimension = keyof typeof breakdowns;
   const incidents = (dimension: Dimension) => breakdowns[dimension].incidents;
   const affected = (dimension: Dimension) => breakdowns[dimension].affected;
-  const activity = await facts.activityBreakdowns(service, client);
-  const cases = await facts.caseCounts(service, client);
+  const activity = await facts.activityBreakdowns();
+  const cases = await facts.caseCounts();
   return [
     family(
       [
@@ -170,13 +166,9 @@ async function backupFamilies(
 }
 
 /** ComeBack's table families (exported for their test). */
-export async function comebackFamilies(
-  facts: StatsFactsRepository,
-  client: DbClient,
-): Promise<FamilySpec[]> {
-  const service: ServiceCode = 'comeback';
-  const cases = await facts.caseCounts(service, client);
-  const activity = await facts.activityBreakdowns(service, client);
+export async function comebackFamilies(facts: FactCounts): Promise<FamilySpec[]> {
+  const cases = await facts.caseCounts();
+  const activity = await facts.activityBreakdowns();
   return [
     family([
       {
@@ -306,9 +298,11 @@ export function createStatsService(deps: {
     granularity: StatsGranularity,
     year: number,
   ): Promise<StatsTable[]> {
-    const families = await transact(service, (client) =>
-      service === 'backup' ? backupFamilies(facts, client) : comebackFamilies(facts, client),
+    const backup = service === 'backup';
+    const counts = await transact(service, (client) =>
+      facts.viewCounts(service, { incidents: backup }, client),
     );
+    const families = await (backup ? backupFamilies(counts) : comebackFamilies(counts));
     return families.flatMap((spec, index) => {
       const pattern = cachedPattern(`${service}:${index}`, spec);
       return spec.tables.map((table) => pattern.render(table.id, granularity, year)!);

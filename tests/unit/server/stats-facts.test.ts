@@ -124,7 +124,7 @@ describe('ComeBack endings and durations', () => {
       }),
       activityBreakdowns: async () => () => [],
     };
-    const families = await comebackFamilies(facts as never, {} as never);
+    const families = await comebackFamilies(facts as never);
     const exits = families.find((family) =>
       family.tables.some((table) => table.id === 'endings_by_reason'),
     )!;
