@@ -14,8 +14,7 @@ import { chainedContent, type AuditRow } from '../../server/audit/audit-event-re
 import { withClient } from '../../server/database/pg-client.ts';
 import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
 import { systemClock } from '../../server/clock.ts';
-import { createAuditRepository } from '../../server/repositories/audit.repository.ts';
-import { createCheckpointRepository } from '../../server/repositories/checkpoint.repository.ts';
+import { createSealerStores } from '../../server/container.ts';
 
 /**
  * Fills the access log of `database` with `count` chained events (bulk, as the owner) and a
@@ -90,8 +89,7 @@ export async function measureVerification(
   const fillSeconds = (performance.now() - fillStarted) / 1000;
 
   const db = createDatabase({ url: urls.appUrl, poolMax: 2 });
-  const audits = createAuditRepository(db, systemClock);
-  const checkpoints = createCheckpointRepository(db);
+  const { audits, checkpoints } = createSealerStores(db, systemClock);
   const profile = await startProfile();
   const started = performance.now();
   const report = await verifyAccessLog(

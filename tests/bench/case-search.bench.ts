@@ -9,14 +9,12 @@
  *   BENCH_CASES=5000 BENCH_ROUNDS=20 npm run bench:search
  */
 import { buildApp } from '../../server/app.ts';
+import { systemClock } from '../../server/clock.ts';
+import { createDataLayer } from '../../server/container.ts';
 import { loadConfig } from '../../server/config/load-config.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { createDatabase } from '../../server/database/prisma-client.ts';
 import { inServiceScope } from '../../server/database/service-scope.ts';
-import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
-import { createKeyring } from '../../server/keys/keyring.ts';
-import { createCaseRepository } from '../../server/repositories/case-work/case.repository.ts';
-import { createKeyRepository } from '../../server/repositories/key.repository.ts';
 import type { RequestContext } from '../../server/services/actor.ts';
 import { startBenchDatabase } from './support/bench-database.ts';
 
@@ -54,9 +52,7 @@ try {
   });
 
   const db = createDatabase({ url: bench.appUrl, poolMax: 2 });
-  const cases = createCaseRepository(
-    createFieldCrypto(createKeyring(bench.masterKey, createKeyRepository(db))),
-  );
+  const { cases } = createDataLayer(db, bench.masterKey, systemClock).repositories;
   for (let done = 0; done < CASES; done += BATCH) {
     const count = Math.min(BATCH, CASES - done);
     const year = 2020 + ((done / BATCH) % 7); // createMany takes one year per call

@@ -9,6 +9,8 @@
  *   BENCH_INCIDENTS=100000 BENCH_COMEBACK_CASES=20000 BENCH_RUNS=50 npm run bench:stats
  */
 import { buildApp } from '../../server/app.ts';
+import { systemClock } from '../../server/clock.ts';
+import { createDataLayer } from '../../server/container.ts';
 import { loadConfig } from '../../server/config/load-config.ts';
 import { withClient } from '../../server/database/pg-client.ts';
 import { closeDatabase, createDatabase } from '../../server/database/prisma-client.ts';
@@ -26,13 +28,7 @@ import {
   TrainingAudience,
   type ServiceCode,
 } from '../../server/generated/prisma/enums.ts';
-import { createFieldCrypto } from '../../server/keys/field-crypto.ts';
-import { createKeyring } from '../../server/keys/keyring.ts';
-import { createAppointmentRepository } from '../../server/repositories/case-work/appointment.repository.ts';
-import { createCaseRepository } from '../../server/repositories/case-work/case.repository.ts';
-import { createKeyRepository } from '../../server/repositories/key.repository.ts';
 import {
-  createStatsFactsRepository,
   DURATION_RANGES,
   type FactBatch,
 } from '../../server/repositories/stats/stats-facts.repository.ts';
@@ -200,8 +196,7 @@ try {
   }
 
   const db = createDatabase({ url: appUrl, poolMax: 4 });
-  const keyring = createKeyring(masterKey, createKeyRepository(db));
-  const facts = createStatsFactsRepository(keyring);
+  const { facts, cases, appointments } = createDataLayer(db, masterKey, systemClock).repositories;
   const seedStarted = performance.now();
   for (let left = INCIDENTS; left > 0; left -= BATCH) {
     const batch = backupBatch(Math.min(BATCH, left));
@@ -215,9 +210,6 @@ try {
 
   // The workload view counts the case-work tables: some real (encrypted) cases and
   // upcoming appointments per counsellor.
-  const fields = createFieldCrypto(keyring);
-  const cases = createCaseRepository(fields);
-  const appointments = createAppointmentRepository(fields);
   for (const service of ['backup', 'comeback'] as const) {
     const created = await inServiceScope(db, service, (client) =>
       cases.createMany(
