@@ -1,5 +1,5 @@
 /**
- * `npm run bench:stats` (issue 7): seeds the statistics facts of 100,000 BackUp incidents and
+ * `npm run bench:stats`: seeds the statistics facts of 100,000 BackUp incidents and
  * 20,000 ComeBack cases (with their accompaniments, contacts, exit phases, risk levels and
  * prevention events) in bulk through the facts repository, plus counsellors, a few hundred
  * cases and upcoming appointments for the workload view, then measures the server time

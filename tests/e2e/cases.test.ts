@@ -7,7 +7,7 @@ import { newUser, type TestUser } from '../support/accounts.ts';
 import { collectPageErrors, launchBrowser } from '../support/browser.ts';
 import { startE2eServer, type E2eServer } from '../support/e2e-server.ts';
 
-// One story (issue 5): a BackUp counsellor opens a case with an incident, writes and corrects a
+// One story: a BackUp counsellor opens a case with an incident, writes and corrects a
 // note, plans appointments, finds the case again; a ComeBack counsellor finds nothing of it.
 describe('case work in the browser', () => {
   let server: E2eServer;

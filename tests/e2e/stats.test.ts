@@ -11,7 +11,7 @@ import { collectPageErrors, launchBrowser } from '../support/browser.ts';
 import { startE2eServer, type E2eServer } from '../support/e2e-server.ts';
 import { testClock } from '../support/test-clock.ts';
 
-// One story (issue 7): BackUp counsellors record cases and incidents; the team lead opens the
+// One story: BackUp counsellors record cases and incidents; the team lead opens the
 // statistics, switches period and breakdowns, reads charts and tables, exports a table as CSV
 // and opens the printable annual report. Three arson attacks in March are a category of three:
 // no page, chart caption or CSV may show a count from 1 to 4 for them — or anywhere else.

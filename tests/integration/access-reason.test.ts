@@ -15,7 +15,7 @@ const REASON = 'Vertretung für Kollegin während ihres Urlaubs – Rückruf der
 
 /**
  * Opening a case not assigned to the reader needs a reason, which the access log keeps
- * encrypted under the case key, and auditors see (issue 6, access with a reason).
+ * encrypted under the case key, and auditors see.
  */
 describe('GET /api/cases/:id for a case not assigned to the reader', () => {
   let t: CaseWorkApp;

@@ -430,7 +430,7 @@ describe('the access log of case work', () => {
       200,
       { action: 'appointment.list', ...onCase },
     );
-    // Lifecycle (issue 8): legal hold and subject-access export.
+    // Lifecycle: legal hold and subject-access export.
     await expectOneEvent(
       'POST /api/cases/:id/legal-hold',
       anna,

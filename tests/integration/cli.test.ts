@@ -50,7 +50,7 @@ describe('npx casework', () => {
       child.stdin?.end(input ?? '');
     });
 
-  it('--help lists the commands of API.md', async () => {
+  it('--help lists the commands the README names', async () => {
     const { stdout } = await run(process.execPath, [BIN, '--help'], { env });
     expect(stdout).toContain('user');
     expect(stdout).toContain('migrate');

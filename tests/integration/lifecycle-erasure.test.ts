@@ -119,7 +119,7 @@ async function allText(): Promise<string> {
   });
 }
 
-/** Rows and digest of each statistics table (issue 7), which erasure must not touch. */
+/** Rows and digest of each statistics table, which erasure must not touch. */
 async function statisticsTables(): Promise<Record<string, string>> {
   return withClient(t.database.superuserUrl, (client) =>
     tableDigests(
