@@ -8,7 +8,7 @@ import type { FactSubject } from '../repositories/stats/stats-facts.repository.t
 import type { StaffRef } from '../schemas/case-work.schema.ts';
 import type { AuditAction } from '../schemas/audit-actions.ts';
 import type { CaseWorkEvent } from '../services/cases/case-work-scope.ts';
-import type { RecordStore } from './record.repository.ts';
+import type { RecordStore } from '../repositories/case-records/record.repository.ts';
 
 /** What a record type's rules may see of the call. */
 export interface RecordCall {

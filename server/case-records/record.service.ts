@@ -15,7 +15,7 @@ import {
   type CaseWorkEvent,
   type CaseWorkScope,
 } from '../services/cases/case-work-scope.ts';
-import type { CaseRecordRepository } from './record.repository.ts';
+import type { CaseRecordRepository } from '../repositories/case-records/record.repository.ts';
 import type { CaseRecordType, RecordCall } from './record-type.ts';
 
 /** What the generic service needs besides the record type and its repository. */

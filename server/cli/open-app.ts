@@ -1,4 +1,4 @@
-import { initCrypto } from '../../crypto/index.ts';
+import { initCrypto, KEY_SCOPES } from '../../crypto/index.ts';
 import { systemClock } from '../clock.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { createContainer, type Container } from '../container.ts';
@@ -20,18 +20,22 @@ export async function withApp<T>(work: (app: Container) => Promise<T>): Promise<
   const config = loadConfig();
   await initCrypto();
   const masterKey = await loadMasterKey(config.masterKey, (message) => console.error(message));
-  const database = await openDatabase(config, { log: () => {}, attachToRunning: true });
-  const container = createContainer({
-    config,
-    databaseUrl: database.url,
-    masterKey,
-    clock: systemClock,
-  });
+  let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  let container: Container | undefined;
   try {
+    database = await openDatabase(config, { log: () => {}, attachToRunning: true });
+    container = createContainer({
+      config,
+      databaseUrl: database.url,
+      masterKey,
+      clock: systemClock,
+    });
+    // As the server does at start: the keys in memory before the work needs them.
+    await container.keyring.warm(KEY_SCOPES);
     return await work(container);
   } finally {
-    await container.close();
-    await database.close();
+    await container?.close();
+    await database?.close();
     masterKey.fill(0);
   }
 }

@@ -12,7 +12,7 @@ import {
   CreateClaimBody,
   UpdateClaimBody,
 } from '../../schemas/backup-counselling.schema.ts';
-import type { RecordTable } from '../record.repository.ts';
+import type { RecordTable } from '../../repositories/case-records/record.repository.ts';
 import { defineRecordType, invalid } from '../record-type.ts';
 
 export interface ClaimFields {

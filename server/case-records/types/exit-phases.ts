@@ -11,7 +11,7 @@ import {
   ExitProcessView,
   PhaseChangeView,
 } from '../../schemas/comeback.schema.ts';
-import type { RecordTable } from '../record.repository.ts';
+import type { RecordTable } from '../../repositories/case-records/record.repository.ts';
 import { defineRecordType, invalid } from '../record-type.ts';
 
 export interface PhaseChangeRecord {

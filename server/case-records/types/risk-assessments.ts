@@ -13,7 +13,7 @@ import {
   RiskAssessmentView,
 } from '../../schemas/comeback.schema.ts';
 import { addReason } from '../../services/cases/case-work-scope.ts';
-import type { RecordTable } from '../record.repository.ts';
+import type { RecordTable } from '../../repositories/case-records/record.repository.ts';
 import { defineRecordType, invalid } from '../record-type.ts';
 
 export interface RiskAssessmentFields {

@@ -1,7 +1,7 @@
 import type { FieldCrypto } from '../../keys/field-crypto.ts';
 import type { ServiceCode } from '../../generated/prisma/enums.ts';
 import type { DbClient } from '../../database/db-client.ts';
-import { createCaseRecordRepository } from '../../case-records/record.repository.ts';
+import { createCaseRecordRepository } from '../case-records/record.repository.ts';
 import { accompaniments } from '../../case-records/types/accompaniments.ts';
 import { claims } from '../../case-records/types/claims.ts';
 import { referrals } from '../../case-records/types/referrals.ts';
@@ -9,7 +9,7 @@ import { referrals } from '../../case-records/types/referrals.ts';
 // BackUp's records about a case: accompaniments, compensation claims, referrals, declared in
 // server/case-records/types and stored by the one generic repository.
 
-export { CASE_RECORDS_LIMIT } from '../../case-records/record.repository.ts';
+export { CASE_RECORDS_LIMIT } from '../case-records/record.repository.ts';
 export type {
   AccompanimentFields,
   AccompanimentRecord,

@@ -7,7 +7,7 @@ import type {
   TrainingFormat,
 } from '../../generated/prisma/enums.ts';
 import type { FieldCrypto } from '../../keys/field-crypto.ts';
-import { createCaseRecordRepository } from '../../case-records/record.repository.ts';
+import { createCaseRecordRepository } from '../case-records/record.repository.ts';
 import { exitPhases } from '../../case-records/types/exit-phases.ts';
 import { riskAssessments } from '../../case-records/types/risk-assessments.ts';
 import { fromDateColumn, toDateColumn, type Page } from './sealed-fields.ts';

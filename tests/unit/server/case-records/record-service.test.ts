@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCaseRecordRepository } from '../../../../server/case-records/record.repository.ts';
+import { createCaseRecordRepository } from '../../../../server/repositories/case-records/record.repository.ts';
 import { createCaseRecordService } from '../../../../server/case-records/record.service.ts';
 import { accompaniments } from '../../../../server/case-records/types/accompaniments.ts';
 import { claims } from '../../../../server/case-records/types/claims.ts';

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { normaliseForIndex } from '../../crypto/index.ts';
-import type { DbClient } from '../database/db-client.ts';
-import type { ServiceCode } from '../generated/prisma/enums.ts';
-import type { FieldCrypto } from '../keys/field-crypto.ts';
+import { normaliseForIndex } from '../../../crypto/index.ts';
+import type { DbClient } from '../../database/db-client.ts';
+import type { ServiceCode } from '../../generated/prisma/enums.ts';
+import type { FieldCrypto } from '../../keys/field-crypto.ts';
 import {
   openEach,
   ownerOf,
   sealFields,
   type Opened,
   type SealedSpec,
-} from '../repositories/case-work/sealed-fields.ts';
+} from '../case-work/sealed-fields.ts';
 
 /** No case has more than this many of one kind; lists are not paginated beyond it. */
 export const CASE_RECORDS_LIMIT = 500;
